@@ -1,0 +1,52 @@
+# The two commands of the README: `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export DATA_DIR ?= $(CURDIR)/instance
+
+.PHONY: run test install install-dev translations migrate demo lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed translations
+install-dev: $(VENV)/.installed-dev translations
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -q -d webapp/translations 2>/dev/null || $(BIN)/pybabel compile -q -d webapp/translations
+
+migrate: install
+	$(BIN)/flask --app webapp db upgrade
+
+demo: migrate
+	$(BIN)/flask --app webapp demo load
+
+## run: the web server and a real Celery worker with the demo data (Ctrl-C stops both)
+run: demo
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python scripts/run.py
+
+## test: the whole suite, against SQLite and PostgreSQL, a real Redis, worker and browser
+test: install-dev
+	source scripts/test-services.sh && $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: install-dev
+	$(BIN)/python bench/render.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

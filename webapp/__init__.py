@@ -1,0 +1,62 @@
+"""The cluster strategy studio: the Flask application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from webapp.config import load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the app: configuration from the environment, then `overrides` (tests)."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+    )
+    app.config.from_mapping(load_config())
+    if overrides:
+        app.config.update(overrides)
+
+    from webapp import errors, i18n, i18n_labels, security, tasks
+    from webapp.extensions import bootstrap, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    login_manager.init_app(app)
+    tasks.init_app(app)
+    errors.init_app(app)
+    i18n_labels.register(app)
+
+    from webapp import models  # noqa: F401  (registers the tables with the metadata)
+
+    _register_features(app)
+    return app
+
+
+def _register_features(app: Flask) -> None:
+    from webapp.account.views import bp as account_bp
+    from webapp.admin.views import bp as admin_bp
+    from webapp.api import init_api
+    from webapp.auth import init_auth
+    from webapp.auth.views import bp as auth_bp
+    from webapp.cli import register_cli
+    from webapp.clusters.views import bp as clusters_bp
+    from webapp.views import bp as home_bp
+
+    init_auth(app)
+    app.register_blueprint(home_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(clusters_bp)
+    app.register_blueprint(admin_bp)
+    init_api(app)
+    register_cli(app)

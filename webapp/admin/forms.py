@@ -1,0 +1,39 @@
+"""The agency's forms: organisations, people, clusters."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from webapp.i18n_labels import kind_choices, sector_choices
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind of organisation"), choices=kind_choices, validators=[DataRequired()])
+    nip = StringField(_l("NIP (optional)"), validators=[Optional(), Length(max=20)])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
+    submit = SubmitField(_l("Add organisation"))
+
+
+class UserForm(FlaskForm):
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    organisation_id = SelectField(_l("Organisation"), coerce=int)
+    password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(max=500)])
+    is_admin = BooleanField(_l("Platform administrator"))
+    submit = SubmitField(_l("Add person"))
+
+
+class ClusterForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(_l("Short name (in addresses)"), validators=[DataRequired(), Length(max=60)])
+    sector = SelectField(_l("Sector"), choices=sector_choices, validators=[DataRequired()])
+    goal = TextAreaField(_l("Goal"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Create cluster"))
+
+
+class RevokeForm(FlaskForm):
+    submit = SubmitField(_l("Revoke"))

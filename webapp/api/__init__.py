@@ -1,0 +1,24 @@
+"""The JSON API of CONTRACT.md under /api/v1, described by flask-smorest's OpenAPI."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api as SmorestApi
+
+from webapp.api.blueprint import blp
+
+
+class Api(SmorestApi):
+    """flask-smorest without its app-wide error handler: webapp.errors answers every
+    error (pages and API alike) in the contract's `{"error": {...}}` shape."""
+
+    def _register_error_handlers(self) -> None:
+        pass
+
+
+def init_api(app: Flask) -> None:
+    from webapp.api import clusters, people, tokens  # noqa: F401  (routes)
+
+    api = Api(app, spec_kwargs={"info": {"description": "Cluster strategy studio API"}})
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    api.register_blueprint(blp)

@@ -1,0 +1,90 @@
+"""Request and response shapes of the API (CONTRACT.md), for validation and OpenAPI."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from webapp.models.clusters import SECTORS
+from workflows.kinds import ORGANISATION_KINDS
+from workflows.roles import MEMBERSHIP_ROLES
+
+
+class Strict(Schema):
+    class Meta:
+        # Extra fields (an author, a state, a role...) are refused, never applied.
+        unknown = RAISE
+
+
+class TokenRequest(Strict):
+    email = fields.String(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, validate=validate.Length(max=500))
+
+
+class TokenResponse(Schema):
+    token = fields.String()
+
+
+class IdResponse(Schema):
+    id = fields.Integer()
+
+
+class OrganisationRequest(Strict):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    kind = fields.String(required=True, validate=validate.OneOf(ORGANISATION_KINDS))
+    nip = fields.String(load_default="", validate=validate.Length(max=20))
+    city = fields.String(load_default="", validate=validate.Length(max=100))
+
+
+class UserRequest(Strict):
+    email = fields.String(required=True, validate=validate.Length(max=254))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    password = fields.String(required=True, validate=validate.Length(max=500))
+    organisation_id = fields.Integer(required=True, allow_none=True)
+
+
+class ClusterRequest(Strict):
+    slug = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    sector = fields.String(required=True, validate=validate.OneOf(SECTORS))
+    goal = fields.String(load_default="", validate=validate.Length(max=5000))
+
+
+class MemberRequest(Strict):
+    user_id = fields.Integer(required=True)
+    role = fields.String(
+        required=True, validate=validate.OneOf([r.value for r in MEMBERSHIP_ROLES])
+    )
+
+
+class ClusterSummary(Schema):
+    slug = fields.String()
+    name = fields.String()
+    sector = fields.String()
+    my_role = fields.String()
+
+
+class ClusterList(Schema):
+    clusters = fields.List(fields.Nested(ClusterSummary))
+
+
+class SectionSummary(Schema):
+    key = fields.String()
+    title = fields.String()
+    kind = fields.String()
+    revision = fields.Integer()
+
+
+class StageDetail(Schema):
+    key = fields.String()
+    state = fields.String()
+    needs_review = fields.Boolean()
+    sections = fields.List(fields.Nested(SectionSummary))
+
+
+class ClusterDetail(Schema):
+    slug = fields.String()
+    name = fields.String()
+    sector = fields.String()
+    goal = fields.String()
+    my_role = fields.String()
+    stages = fields.List(fields.Nested(StageDetail))

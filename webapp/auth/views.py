@@ -1,0 +1,96 @@
+"""Sign-in, sign-out and the language switch."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from webapp import auditlog
+from webapp.auth import sessions
+from webapp.auth.forms import LoginForm
+from webapp.auth.operations import SignInRefused, check_credentials
+from webapp.extensions import db
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: `next=` never sends anyone elsewhere."""
+    if not target:
+        return url_for("home.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("home.index")
+    if "\\" in target:
+        return url_for("home.index")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    status, retry_after = 200, None
+    if form.validate_on_submit():
+        try:
+            user = check_credentials(form.email.data, form.password.data, request.remote_addr or "")
+        except SignInRefused as refused:
+            db.session.commit()  # the failure counts even though the sign-in did not happen
+            auditlog.event("signin.failed", email=form.email.data)
+            retry_after = refused.retry_after
+            if retry_after:
+                status = 429
+                flash(
+                    _("Too many attempts. Try again in %(seconds)s seconds.", seconds=retry_after),
+                    "danger",
+                )
+            else:
+                status = 401
+                flash(_("The email or password is not correct."), "danger")
+        else:
+            # A new session at every sign-in: nothing from before it carries over.
+            lang = session.get("lang")
+            session.clear()
+            if lang:
+                session["lang"] = lang
+            login = sessions.start(user, remember=form.remember.data)
+            login_user(user, remember=form.remember.data, duration=current_app.config["REMEMBER_COOKIE_DURATION"])
+            db.session.commit()
+            auditlog.event("signin", user_id=user.id, session_id=login.id)
+            return redirect(safe_next(form.next.data))
+    elif request.method == "POST":
+        status = 422
+    response = current_app.make_response(render_template("auth/login.html", form=form))
+    response.status_code = status
+    if status == 429:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+@bp.post("/logout")
+def logout():
+    if current_user.is_authenticated:
+        sessions.end(current_user.login_session)
+        auditlog.event("signout", user_id=current_user.id)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/language")
+def language():
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        if current_user.is_authenticated:
+            current_user.locale = lang
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")))

@@ -1,0 +1,114 @@
+"""Verbs for clusters and their members. They flush and audit; the request commits."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from webapp import audit
+from webapp.extensions import db
+from webapp.models import Cluster, Membership, Section, Stage, User, WorkflowDefinitionRecord
+from webapp.models.clusters import SECTORS
+from webapp.problems import Duplicate, Invalid
+from workflows.content import empty_content
+from workflows.definition import WorkflowDefinition, default_definition, definition_to_dict
+from workflows.roles import MEMBERSHIP_ROLES
+from workflows.stages import StageState
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def definition_record(definition: WorkflowDefinition) -> WorkflowDefinitionRecord:
+    """The stored copy of a definition version (clusters keep the one they started with)."""
+    record = db.session.scalar(
+        select(WorkflowDefinitionRecord).where(
+            WorkflowDefinitionRecord.key == definition.key,
+            WorkflowDefinitionRecord.version == definition.version,
+        )
+    )
+    if record is None:
+        record = WorkflowDefinitionRecord(
+            key=definition.key, version=definition.version, body=definition_to_dict(definition)
+        )
+        db.session.add(record)
+        db.session.flush()
+    return record
+
+
+def create_cluster(
+    slug: str,
+    name: str,
+    sector: str,
+    goal: str = "",
+    definition: WorkflowDefinition | None = None,
+) -> Cluster:
+    """A new cluster: its first stage drafting, the others locked, every section empty."""
+    slug = (slug or "").strip().lower()
+    if not SLUG_RE.fullmatch(slug) or len(slug) > 60:
+        raise Invalid("slug", _("The short name may hold only lower-case letters, digits and hyphens."))
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise Invalid("name", _("Give the cluster's name (at most 200 characters)."))
+    if sector not in SECTORS:
+        raise Invalid("sector", _("Choose the sector."))
+    if db.session.scalar(select(Cluster.id).where(Cluster.slug == slug)):
+        raise Duplicate("slug", _("A cluster with this short name already exists."))
+    definition = definition or default_definition()
+    cluster = Cluster(
+        slug=slug,
+        name=name,
+        sector=sector,
+        goal=(goal or "").strip(),
+        definition_record=definition_record(definition),
+    )
+    db.session.add(cluster)
+    db.session.flush()
+    position = 0
+    for index, stage_def in enumerate(definition.stages):
+        state = StageState.DRAFTING if index == 0 else StageState.LOCKED
+        stage = Stage(cluster=cluster, key=stage_def.key, position=index, state=state.value)
+        db.session.add(stage)
+        db.session.flush()
+        for section_def in stage_def.sections:
+            db.session.add(
+                Section(
+                    cluster_id=cluster.id,
+                    stage_id=stage.id,
+                    key=section_def.key,
+                    kind=section_def.kind,
+                    position=position,
+                    content=empty_content(section_def.kind),
+                )
+            )
+            position += 1
+    audit.record("cluster.create", cluster, subject=slug)
+    db.session.flush()
+    return cluster
+
+
+def set_member(cluster: Cluster, user: User, role: str) -> Membership:
+    """Add a person to a cluster or change their role there."""
+    if role not in {r.value for r in MEMBERSHIP_ROLES}:
+        raise Invalid("role", _("Choose a role: moderator, member or observer."))
+    membership = db.session.scalar(
+        select(Membership).where(Membership.cluster_id == cluster.id, Membership.user_id == user.id)
+    )
+    if membership is None:
+        membership = Membership(cluster=cluster, user=user, role=role)
+        db.session.add(membership)
+        audit.record("member.add", cluster, subject=user.email, role=role)
+    elif membership.role != role:
+        audit.record("member.role", cluster, subject=user.email, role=role, previous=membership.role)
+        membership.role = role
+    db.session.flush()
+    return membership
+
+
+def remove_member(cluster: Cluster, membership: Membership) -> None:
+    audit.record("member.remove", cluster, subject=membership.user.email, role=membership.role)
+    db.session.delete(membership)
+    db.session.flush()
+
+

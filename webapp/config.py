@@ -1,0 +1,94 @@
+"""Configuration from the environment, with embedded defaults.
+
+With nothing set the studio runs on SQLite and a SQLite-backed Celery broker under
+DATA_DIR; DATABASE_URL and REDIS_URL switch it to PostgreSQL and Redis (docker-compose).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+def _data_dir() -> Path:
+    path = Path(os.environ.get("DATA_DIR", "instance")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever spelling the URL comes in."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _secret_key(data_dir: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in DATA_DIR."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = data_dir / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config() -> dict:
+    """The settings of one process, read once at app creation."""
+    data_dir = _data_dir()
+    database_url = normalise_database_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{data_dir / 'studio.sqlite3'}")
+    )
+    redis_url = os.environ.get("REDIS_URL", "")
+    broker_url = redis_url or f"sqla+sqlite:///{data_dir / 'broker.sqlite3'}"
+    # Results serve only the health ping: document status is kept in the database.
+    result_backend = redis_url or f"db+sqlite:///{data_dir / 'results.sqlite3'}"
+    secure = os.environ.get("SESSION_COOKIE_SECURE", "") == "1"
+    return {
+        "DATA_DIR": str(data_dir),
+        "SECRET_KEY": _secret_key(data_dir),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
+        "REDIS_URL": redis_url,
+        "CELERY": {
+            "broker_url": broker_url,
+            "result_backend": result_backend,
+            "task_ignore_result": True,
+            "broker_connection_retry_on_startup": True,
+        },
+        "BABEL_DEFAULT_LOCALE": "pl",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Warsaw",
+        "LANGUAGES": ("pl", "en"),
+        "WTF_CSRF_CHECK_DEFAULT": False,  # checked in one place, see webapp.security
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        "SESSION_INACTIVITY": timedelta(hours=2),
+        "SESSION_ABSOLUTE": timedelta(hours=12),
+        "API_TOKEN_LIFETIME": timedelta(days=30),
+        "LOGIN_FAILURES_PER_MINUTE": 5,
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        # flask-smorest: the OpenAPI description, served at /api/v1/openapi.json
+        "API_TITLE": "Cluster strategy studio",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+    }
+
+
+def engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        # WAL and a busy timeout are set per connection in webapp.extensions
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}

@@ -1,0 +1,58 @@
+"""Translated names of the product's enumerations, for pages and messages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+ORGANISATION_KIND_LABELS = {
+    "enterprise": _l("Enterprises"),
+    "business_support": _l("Business-support institutions"),
+    "science": _l("Science"),
+    "other": _l("Other"),
+}
+ORGANISATION_KIND_SINGULAR = {
+    "enterprise": _l("enterprise"),
+    "business_support": _l("business-support institution"),
+    "science": _l("science"),
+    "other": _l("other"),
+}
+ROLE_LABELS = {
+    "admin": _l("administrator"),
+    "moderator": _l("moderator"),
+    "member": _l("member"),
+    "observer": _l("observer"),
+}
+SECTOR_LABELS = {
+    "agri-food": _l("agri-food"),
+    "medical": _l("medical"),
+    "creative": _l("creative"),
+    "chemical": _l("chemical"),
+    "other": _l("other"),
+}
+STAGE_STATE_LABELS = {
+    "locked": _l("locked"),
+    "drafting": _l("drafting"),
+    "in_review": _l("in review"),
+    "approved": _l("approved"),
+}
+
+
+def role_choices() -> list[tuple[str, str]]:
+    return [(key, str(ROLE_LABELS[key])) for key in ("member", "moderator", "observer")]
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(key, str(label)) for key, label in ORGANISATION_KIND_SINGULAR.items()]
+
+
+def sector_choices() -> list[tuple[str, str]]:
+    return [(key, str(label)) for key, label in SECTOR_LABELS.items()]
+
+
+def register(app) -> None:  # noqa: ANN001
+    app.jinja_env.globals.update(
+        ORGANISATION_KIND_LABELS=ORGANISATION_KIND_LABELS,
+        ROLE_LABELS=ROLE_LABELS,
+        SECTOR_LABELS=SECTOR_LABELS,
+        STAGE_STATE_LABELS=STAGE_STATE_LABELS,
+    )

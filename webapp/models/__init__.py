@@ -1,0 +1,30 @@
+"""The database models, one module per feature; import them from here."""
+
+from webapp.models.audit import AuditEvent
+from webapp.models.auth import ApiToken, LoginFailure, LoginSession
+from webapp.models.clusters import Cluster, Membership, SignOff, Stage, WorkflowDefinitionRecord
+from webapp.models.comments import Comment
+from webapp.models.documents import Document
+from webapp.models.meetings import Attendance, Meeting
+from webapp.models.people import Organisation, User
+from webapp.models.sections import Section, SectionRevision
+
+__all__ = [
+    "ApiToken",
+    "Attendance",
+    "AuditEvent",
+    "Cluster",
+    "Comment",
+    "Document",
+    "LoginFailure",
+    "LoginSession",
+    "Meeting",
+    "Membership",
+    "Organisation",
+    "Section",
+    "SectionRevision",
+    "SignOff",
+    "Stage",
+    "User",
+    "WorkflowDefinitionRecord",
+]

@@ -1,0 +1,51 @@
+"""Meetings of a cluster (initiating conference, workshops) and who attended them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+from webapp.models.base import UTCDateTime, one_of, utcnow
+from webapp.models.people import Organisation, User
+from workflows.kinds import ORGANISATION_KINDS
+
+MEETING_KINDS: tuple[str, ...] = ("conference", "workshop", "other")
+
+
+class Meeting(db.Model):
+    __tablename__ = "meetings"
+    __table_args__ = (one_of("kind", MEETING_KINDS, "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cluster_id: Mapped[int] = mapped_column(ForeignKey("clusters.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    number: Mapped[int | None]  # place in the series: workshop 1-6
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    agenda: Mapped[str] = mapped_column(Text, default="")
+    minutes: Mapped[str] = mapped_column(Text, default="")
+    held: Mapped[bool] = mapped_column(default=False)
+    #: Where only a number is known (conferences): people counted at the door.
+    head_count: Mapped[int | None]
+    section_keys: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Attendance(db.Model):
+    __tablename__ = "attendance"
+    __table_args__ = (one_of("guest_kind", (*ORGANISATION_KINDS, ""), "guest_kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    guest_name: Mapped[str] = mapped_column(String(200), default="")
+    guest_organisation: Mapped[str] = mapped_column(String(200), default="")
+    guest_kind: Mapped[str] = mapped_column(String(20), default="")
+
+    user: Mapped[User | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()

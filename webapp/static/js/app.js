@@ -1,0 +1,2 @@
+// The studio's small scripts: no inline code (the CSP forbids it), no CDN.
+"use strict";

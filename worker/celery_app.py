@@ -1,0 +1,44 @@
+"""The Celery application, bound to the Flask app so tasks run inside its context.
+
+Start a worker with `celery -A worker.celery_app worker`.
+"""
+
+from __future__ import annotations
+
+from celery import Celery, Task
+from flask import Flask
+
+from webapp import create_app
+
+
+def celery_init_app(app: Flask) -> Celery:
+    class FlaskTask(Task):
+        def __call__(self, *args: object, **kwargs: object) -> object:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery = Celery(app.name, task_cls=FlaskTask)
+    celery.config_from_object(_settings(app))
+    celery.set_default()
+    app.extensions["celery"] = celery
+    return celery
+
+
+def _settings(app: Flask) -> dict:
+    settings = dict(app.config["CELERY"])
+    redis_url = app.config["REDIS_URL"]
+    settings.update(
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        imports=("worker.tasks",),
+    )
+    if redis_url:
+        # A task whose worker was killed comes back after this many seconds, not an hour.
+        settings["broker_transport_options"] = {"visibility_timeout": 30}
+    return settings
+
+
+flask_app = create_app()
+celery_app = celery_init_app(flask_app)
+app = celery_app

@@ -10,7 +10,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 
-from webapp.extensions import db
+from webapp.extensions import db, login_manager
 from webapp.models import Cluster, Membership, User
 from workflows.roles import Permission, Role, can, can_view_cluster, effective_role
 
@@ -28,6 +28,10 @@ def role_in(cluster: Cluster, user: User | None) -> Role | None:
 
 
 def cluster_for(slug: str, permission: Permission = Permission.VIEW_CLUSTER) -> tuple[Cluster, Role]:
+    if not current_user.is_authenticated:
+        # Not signed in: off to the sign-in page (the API answers 401), never a hint
+        # whether the cluster exists.
+        abort(login_manager.unauthorized())
     cluster = db.session.scalar(select(Cluster).where(Cluster.slug == slug))
     role = role_in(cluster, current_user) if cluster is not None else None
     if cluster is None or not can_view_cluster(role):

@@ -6,6 +6,12 @@ from webapp.models.clusters import Cluster, Membership, SignOff, Stage, Workflow
 from webapp.models.comments import Comment
 from webapp.models.documents import Document
 from webapp.models.meetings import Attendance, Meeting
+from webapp.models.notifications import (
+    Notification,
+    NotificationPreference,
+    OutboxEmail,
+    SectionPresence,
+)
 from webapp.models.people import Organisation, User
 from webapp.models.sections import Section, SectionRevision
 
@@ -19,6 +25,10 @@ __all__ = [
     "LoginFailure",
     "LoginSession",
     "Meeting",
+    "Notification",
+    "NotificationPreference",
+    "OutboxEmail",
+    "SectionPresence",
     "Membership",
     "Organisation",
     "Section",

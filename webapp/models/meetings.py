@@ -25,6 +25,7 @@ class Meeting(db.Model):
     number: Mapped[int | None]  # place in the series: workshop 1-6
     title: Mapped[str] = mapped_column(String(200))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     place: Mapped[str] = mapped_column(String(200), default="")
     agenda: Mapped[str] = mapped_column(Text, default="")
     minutes: Mapped[str] = mapped_column(Text, default="")

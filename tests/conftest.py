@@ -109,11 +109,20 @@ def database_url(backend: str, golden: Golden, tmp_path: Path):  # noqa: ANN201
 
 @pytest.fixture
 def app(database_url: str):  # noqa: ANN201
+    """The app; no context is kept pushed, so each test-client request gets its own
+    (its own `g`, its own database session), as in production."""
     application = make_app(database_url)
+    yield application
     with application.app_context():
-        yield application
-        db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def appctx(app):  # noqa: ANN001, ANN201
+    """An app context for tests that read or write the database directly."""
+    with app.app_context():
+        yield app
+        db.session.remove()
 
 
 @pytest.fixture
@@ -124,7 +133,7 @@ def client(app):  # noqa: ANN001, ANN201
 # --- helpers for signing in --------------------------------------------------------
 
 
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def csrf_from(html: str) -> str:
@@ -159,7 +168,8 @@ def accounts(app):  # noqa: ANN001, ANN201
     """Demo accounts: accounts.email(role, cluster) -> an email with that role there."""
     from webapp.demo.load import demo_accounts
 
-    rows = demo_accounts()
+    with app.app_context():
+        rows = demo_accounts()
 
     class Accounts:
         all = rows

@@ -51,6 +51,7 @@ def _register_features(app: Flask) -> None:
     from webapp.cli import register_cli
     from webapp.clusters.views import bp as clusters_bp
     from webapp.views import bp as home_bp
+    from webapp.workflow.views import bp as workflow_bp
 
     init_auth(app)
     app.register_blueprint(home_bp)
@@ -58,5 +59,6 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(account_bp)
     app.register_blueprint(clusters_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(workflow_bp)
     init_api(app)
     register_cli(app)

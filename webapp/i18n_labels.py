@@ -36,6 +36,27 @@ STAGE_STATE_LABELS = {
     "approved": _l("approved"),
 }
 
+ACTION_LABELS = {
+    "open": _l("Open the stage"),
+    "submit": _l("Submit for review"),
+    "approve": _l("Approve"),
+    "return": _l("Return for more work"),
+    "reopen": _l("Reopen"),
+}
+AUDIT_LABELS = {
+    "cluster.create": _l("cluster created"),
+    "member.add": _l("person added"),
+    "member.role": _l("role changed"),
+    "member.remove": _l("person removed"),
+    "stage.open": _l("stage opened"),
+    "stage.submit": _l("stage submitted"),
+    "stage.approve": _l("stage approved"),
+    "stage.return": _l("stage returned"),
+    "stage.reopen": _l("stage reopened"),
+    "signoff": _l("strategy signed"),
+    "signoff.void": _l("sign-offs voided"),
+}
+
 
 def role_choices() -> list[tuple[str, str]]:
     return [(key, str(ROLE_LABELS[key])) for key in ("member", "moderator", "observer")]
@@ -55,4 +76,6 @@ def register(app) -> None:  # noqa: ANN001
         ROLE_LABELS=ROLE_LABELS,
         SECTOR_LABELS=SECTOR_LABELS,
         STAGE_STATE_LABELS=STAGE_STATE_LABELS,
+        ACTION_LABELS=ACTION_LABELS,
+        AUDIT_LABELS=AUDIT_LABELS,
     )

@@ -13,24 +13,24 @@ from webapp.extensions import db
 from webapp.models import Cluster, Membership, Organisation, User
 
 
-def test_factory_builds_apps_with_their_own_settings(app):
+def test_factory_builds_apps_with_their_own_settings(appctx):
     from webapp import create_app
 
     other = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    assert other is not app
+    assert other is not appctx
     assert other.config["SQLALCHEMY_DATABASE_URI"] == "sqlite://"
-    assert app.config["BABEL_DEFAULT_LOCALE"] == "pl"
-    assert {"auth", "home", "clusters", "admin", "account", "api"} <= set(app.blueprints)
+    assert appctx.config["BABEL_DEFAULT_LOCALE"] == "pl"
+    assert {"auth", "home", "clusters", "admin", "account", "api"} <= set(appctx.blueprints)
 
 
-def test_migrations_reach_the_models_exactly(app):
+def test_migrations_reach_the_models_exactly(appctx):
     """The golden database was built by `flask db upgrade` from empty: no drift left."""
     with db.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
     assert diff == []
 
 
-def test_demo_reproduces_the_deck(app):
+def test_demo_reproduces_the_deck(appctx):
     member_orgs = (
         select(Organisation.kind, func.count(func.distinct(Organisation.id)))
         .join(User, User.organisation_id == Organisation.id)
@@ -54,7 +54,7 @@ def test_demo_reproduces_the_deck(app):
     assert slugs == {"makros", "e-medycyna", "mak", "krea", "klaster-chemiczny"}
 
 
-def test_demo_load_twice_changes_nothing(app):
+def test_demo_load_twice_changes_nothing(appctx):
     from webapp.demo.load import load_demo
 
     before = db.session.scalar(select(func.count(User.id)))

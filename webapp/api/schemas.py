@@ -88,3 +88,48 @@ class ClusterDetail(Schema):
     goal = fields.String()
     my_role = fields.String()
     stages = fields.List(fields.Nested(StageDetail))
+
+
+class TransitionRequest(Strict):
+    action = fields.String(
+        required=True, validate=validate.OneOf(["open", "submit", "approve", "return", "reopen"])
+    )
+    reason = fields.String(load_default="", allow_none=True, validate=validate.Length(max=10_000))
+
+
+class StateResponse(Schema):
+    state = fields.String()
+
+
+class SectionBody(Schema):
+    key = fields.String()
+    kind = fields.String()
+    content = fields.Raw()
+    revision = fields.Integer()
+
+
+class SectionSave(Strict):
+    content = fields.Raw(required=True, allow_none=False)
+    base_revision = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
+
+
+class SaveResponse(Schema):
+    revision = fields.Integer()
+    merged = fields.Boolean()
+    merged_with = fields.List(fields.String())
+
+
+class RevisionItem(Schema):
+    revision = fields.Integer()
+    author = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    merged = fields.Boolean()
+    change_size = fields.Integer()
+
+
+class RevisionList(Schema):
+    revisions = fields.List(fields.Nested(RevisionItem))
+
+
+class RevisionQuery(Schema):
+    before = fields.Integer(load_default=None, validate=validate.Range(min=1))

@@ -13,6 +13,8 @@ from webapp.clusters.queries import definition_of, members_by_kind, stages_with_
 from webapp.extensions import db
 from webapp.models import Membership, User
 from webapp.problems import Invalid
+from webapp.workflow.forms import SignOffForm, TransitionForm
+from webapp.workflow.panels import stage_panels
 from workflows.roles import Permission, can, can_assign_role
 
 bp = Blueprint("clusters", __name__, url_prefix="/c")
@@ -33,6 +35,7 @@ def detail(slug: str):
 
 
 def _render_detail(cluster, role, form, status: int = 200):  # noqa: ANN001, ANN202
+    panels, signoffs, _facts = stage_panels(cluster, role)
     return (
         render_template(
             "clusters/detail.html",
@@ -43,6 +46,10 @@ def _render_detail(cluster, role, form, status: int = 200):  # noqa: ANN001, ANN
             members=members_by_kind(cluster),
             member_form=form,
             remove_form=RemoveMemberForm(),
+            panels=panels,
+            signoffs=signoffs,
+            transition_form=TransitionForm(),
+            signoff_form=SignOffForm(),
             can=lambda permission: can(role, permission),
             Permission=Permission,
         ),

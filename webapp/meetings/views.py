@@ -1,0 +1,437 @@
+"""Meeting pages of a cluster: the list, one meeting, planning, attendance, the CSV sheet.
+
+Every view loads the cluster through `cluster_for` (404 for outsiders), asks for
+MANAGE_MEETINGS before changing anything, calls an operation and commits once.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import zlib
+from datetime import datetime
+
+import nh3
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from webapp.access import cluster_for
+from webapp.clusters.queries import definition_of
+from webapp.extensions import db
+from webapp.meetings import MEETING_KIND_LABELS, WORKSHOP_SERIES
+from webapp.meetings.csv_import import MAX_BYTES, TEMPLATE_HEADERS, kind_word, parse_sheet, write_sheet
+from webapp.meetings.forms import (
+    ConfirmForm,
+    GuestAttendanceForm,
+    MeetingForm,
+    PersonAttendanceForm,
+    SheetConfirmForm,
+    SheetUploadForm,
+)
+from webapp.meetings.ics import meeting_calendar
+from webapp.meetings.operations import (
+    MeetingInput,
+    add_guest,
+    add_person,
+    delete_meeting,
+    import_sheet,
+    plan_meeting,
+    remove_attendance,
+    update_meeting,
+)
+from webapp.meetings.queries import (
+    attendance_of,
+    attendee_name,
+    attendee_organisation,
+    cluster_people,
+    local,
+    local_days,
+    meeting_in,
+    meetings_of,
+    participants,
+    sheet_context,
+    zone,
+)
+from webapp.models import Attendance, Cluster, Meeting, User
+from webapp.problems import Duplicate, Invalid
+from workflows.roles import Permission, can
+
+bp = Blueprint("meetings", __name__, url_prefix="/c/<slug>/meetings")
+
+#: Minutes are Markdown written by members: raw HTML is off, and nh3 cleans the result.
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+#: Where a section is shown, when the sections feature provides a page for it.
+SECTION_ENDPOINTS = ("sections.view", "sections.detail", "sections.show", "sections.section", "sections.edit")
+
+
+def render_markdown(text: str) -> Markup:
+    return Markup(nh3.clean(_markdown.render(text or "")))  # noqa: S704 - cleaned by nh3
+
+
+def section_url(slug: str, key: str, stage_key: str) -> str:
+    for endpoint in SECTION_ENDPOINTS:
+        if endpoint in current_app.view_functions:
+            return url_for(endpoint, slug=slug, key=key)
+    return url_for("clusters.detail", slug=slug, _anchor=f"stage-{stage_key}")
+
+
+@bp.context_processor
+def _labels() -> dict:
+    return {"MEETING_KIND_LABELS": MEETING_KIND_LABELS, "local": local, "render_markdown": render_markdown}
+
+
+def _sections(cluster: Cluster) -> list[tuple[str, str, str]]:
+    """(key, title, stage key) of the cluster's sections in order, in the person's language."""
+    lang = str(get_locale() or "pl")
+    return [
+        (section.key, section.title.get(lang), stage.key)
+        for stage in definition_of(cluster).stages
+        for section in stage.sections
+    ]
+
+
+def _meeting_form(cluster: Cluster, meeting: Meeting | None = None) -> MeetingForm:
+    form = MeetingForm(obj=None)
+    form.section_keys.choices = [(key, title) for key, title, _stage in _sections(cluster)]
+    if meeting is not None and request.method == "GET":
+        starts = local(meeting.starts_at)
+        form.kind.data = meeting.kind
+        form.number.data = meeting.number
+        form.title.data = meeting.title
+        form.date.data = starts.date()
+        form.start_time.data = starts.time()
+        form.end_time.data = local(meeting.ends_at).time() if meeting.ends_at else None
+        form.place.data = meeting.place
+        form.agenda.data = meeting.agenda
+        form.minutes.data = meeting.minutes
+        form.section_keys.data = list(meeting.section_keys or [])
+        form.held.data = meeting.held
+        form.head_count.data = meeting.head_count
+    return form
+
+
+def _input(form: MeetingForm) -> MeetingInput:
+    tz = zone()
+    starts = datetime.combine(form.date.data, form.start_time.data, tzinfo=tz)
+    ends = datetime.combine(form.date.data, form.end_time.data, tzinfo=tz) if form.end_time.data else None
+    return MeetingInput(
+        kind=form.kind.data,
+        number=form.number.data,
+        title=form.title.data or "",
+        starts_at=starts,
+        ends_at=ends,
+        place=form.place.data or "",
+        agenda=form.agenda.data or "",
+        minutes=form.minutes.data or "",
+        section_keys=list(form.section_keys.data or []),
+        held=bool(form.held.data),
+        head_count=form.head_count.data,
+    )
+
+
+def _refused(form, problem: Invalid | Duplicate) -> int:  # noqa: ANN001
+    """Show an operation's refusal at its field; 409 for a duplicate, 422 otherwise."""
+    field = getattr(form, problem.field, None)
+    if field is not None:
+        field.errors = [*field.errors, problem.message]
+    else:
+        flash(problem.message, "danger")
+    return 409 if isinstance(problem, Duplicate) else 422
+
+
+# --- the list and one meeting ---------------------------------------------------------
+
+
+@bp.route("")
+def index(slug: str):
+    cluster, role = cluster_for(slug)
+    return render_template(
+        "meetings/index.html",
+        cluster=cluster,
+        role=role,
+        rows=meetings_of(cluster),
+        may_manage=can(role, Permission.MANAGE_MEETINGS),
+        series=WORKSHOP_SERIES,
+    )
+
+
+def _render_detail(cluster: Cluster, role: str, meeting: Meeting, person_form=None, guest_form=None, status=200):  # noqa: ANN001, ANN202
+    may_manage = can(role, Permission.MANAGE_MEETINGS)
+    rows = attendance_of(meeting)
+    if may_manage and person_form is None:
+        person_form = _person_form(cluster, rows)
+    if may_manage and guest_form is None:
+        guest_form = GuestAttendanceForm(formdata=None)
+    sections = {key: (title, stage) for key, title, stage in _sections(cluster)}
+    worked_on = [
+        (key, sections[key][0], section_url(cluster.slug, key, sections[key][1]))
+        for key in (meeting.section_keys or [])
+        if key in sections
+    ]
+    return (
+        render_template(
+            "meetings/detail.html",
+            cluster=cluster,
+            role=role,
+            meeting=meeting,
+            rows=rows,
+            attendee_name=attendee_name,
+            attendee_organisation=attendee_organisation,
+            participants=participants(meeting, len(rows)),
+            worked_on=worked_on,
+            may_manage=may_manage,
+            person_form=person_form,
+            guest_form=guest_form,
+            confirm_form=ConfirmForm(),
+        ),
+        status,
+    )
+
+
+def _person_form(cluster: Cluster, rows: list[Attendance]) -> PersonAttendanceForm:
+    form = PersonAttendanceForm()
+    present = {a.user_id for a in rows if a.user_id is not None}
+    form.user_id.choices = [
+        (u.id, f"{u.name} ({u.organisation.name})" if u.organisation else u.name)
+        for u in cluster_people(cluster)
+        if u.id not in present
+    ]
+    return form
+
+
+@bp.route("/<int:meeting_id>")
+def detail(slug: str, meeting_id: int):
+    cluster, role = cluster_for(slug)
+    return _render_detail(cluster, role, meeting_in(cluster, meeting_id))
+
+
+@bp.route("/<int:meeting_id>.ics")
+def calendar_file(slug: str, meeting_id: int):
+    cluster, _role = cluster_for(slug)
+    meeting = meeting_in(cluster, meeting_id)
+    url = url_for("meetings.detail", slug=slug, meeting_id=meeting.id, _external=True)
+    body = meeting_calendar(cluster, meeting, url, request.host.split(":")[0] or "localhost")
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{slug}-meeting-{meeting.id}.ics"'},
+    )
+
+
+# --- planning ------------------------------------------------------------------------
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new(slug: str):
+    cluster, role = cluster_for(slug, Permission.MANAGE_MEETINGS)
+    form = _meeting_form(cluster)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            meeting = plan_meeting(cluster, _input(form))
+        except (Invalid, Duplicate) as problem:
+            status = _refused(form, problem)
+        else:
+            db.session.commit()
+            flash(_("The meeting is planned."), "success")
+            return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting.id))
+    elif form.is_submitted():
+        status = 422
+    return render_template("meetings/form.html", cluster=cluster, role=role, form=form, meeting=None), status
+
+
+@bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
+def edit(slug: str, meeting_id: int):
+    cluster, role = cluster_for(slug, Permission.MANAGE_MEETINGS)
+    meeting = meeting_in(cluster, meeting_id)
+    form = _meeting_form(cluster, meeting)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            update_meeting(cluster, meeting, _input(form))
+        except (Invalid, Duplicate) as problem:  # refused before anything was changed
+            status = _refused(form, problem)
+        else:
+            db.session.commit()
+            flash(_("The meeting is saved."), "success")
+            return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting.id))
+    elif form.is_submitted():
+        status = 422
+    return render_template("meetings/form.html", cluster=cluster, role=role, form=form, meeting=meeting), status
+
+
+@bp.post("/<int:meeting_id>/delete")
+def delete(slug: str, meeting_id: int):
+    cluster, _role = cluster_for(slug, Permission.MANAGE_MEETINGS)
+    meeting = meeting_in(cluster, meeting_id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting_id))
+    delete_meeting(cluster, meeting)
+    db.session.commit()
+    flash(_("The meeting is deleted."), "success")
+    return redirect(url_for("meetings.index", slug=slug))
+
+
+# --- attendance ----------------------------------------------------------------------
+
+
+@bp.post("/<int:meeting_id>/attendance/person")
+def attend_person(slug: str, meeting_id: int):
+    cluster, role = cluster_for(slug, Permission.MANAGE_MEETINGS)
+    meeting = meeting_in(cluster, meeting_id)
+    form = _person_form(cluster, attendance_of(meeting))
+    if form.validate_on_submit():
+        user = db.session.get(User, form.user_id.data)
+        try:
+            if user is None:
+                raise Invalid("user_id", _("Choose a person of this cluster."))
+            add_person(cluster, meeting, user)
+        except (Invalid, Duplicate) as problem:
+            return _render_detail(cluster, role, meeting, form, None, _refused(form, problem))
+        db.session.commit()
+        flash(_("%(name)s is on the attendance list.", name=user.name), "success")
+        return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance"))
+    return _render_detail(cluster, role, meeting, form, None, 422)
+
+
+@bp.post("/<int:meeting_id>/attendance/guest")
+def attend_guest(slug: str, meeting_id: int):
+    cluster, role = cluster_for(slug, Permission.MANAGE_MEETINGS)
+    meeting = meeting_in(cluster, meeting_id)
+    form = GuestAttendanceForm()
+    if form.validate_on_submit():
+        try:
+            add_guest(cluster, meeting, form.name.data, form.organisation.data or "", form.kind.data or "")
+        except (Invalid, Duplicate) as problem:
+            return _render_detail(cluster, role, meeting, None, form, _refused(form, problem))
+        db.session.commit()
+        flash(_("%(name)s is on the attendance list.", name=form.name.data.strip()), "success")
+        return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance"))
+    return _render_detail(cluster, role, meeting, None, form, 422)
+
+
+@bp.post("/<int:meeting_id>/attendance/<int:attendance_id>/remove")
+def unattend(slug: str, meeting_id: int, attendance_id: int):
+    cluster, _role = cluster_for(slug, Permission.MANAGE_MEETINGS)
+    meeting = meeting_in(cluster, meeting_id)
+    row = db.session.get(Attendance, attendance_id)
+    if row is None or row.meeting_id != meeting.id or not ConfirmForm().validate_on_submit():
+        return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance"))
+    remove_attendance(cluster, meeting, row)
+    db.session.commit()
+    flash(_("Removed from the attendance list."), "success")
+    return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance"))
+
+
+def _csv(body: bytes, filename: str) -> Response:
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/<int:meeting_id>/attendance.csv")
+def export_attendance(slug: str, meeting_id: int):
+    cluster, role = cluster_for(slug)
+    meeting = meeting_in(cluster, meeting_id)
+    # E-mail addresses only for those who manage the meetings (they can see them anyway).
+    with_email = can(role, Permission.MANAGE_MEETINGS)
+    day = local_days(meeting)[0].isoformat()
+    rows = []
+    for row in attendance_of(meeting):
+        org_name, org_kind = attendee_organisation(row)
+        email = row.user.email if with_email and row.user is not None else ""
+        rows.append((attendee_name(row), email, org_name, kind_word(org_kind), day))
+    return _csv(write_sheet(rows), f"{slug}-meeting-{meeting.id}-attendance.csv")
+
+
+@bp.route("/attendance-template.csv")
+def sheet_template(slug: str):
+    cluster_for(slug)
+    return _csv(write_sheet([]), "sign-in-sheet.csv")
+
+
+# --- importing a sign-in sheet ---------------------------------------------------------
+
+
+def _pack(data: bytes) -> str:
+    return base64.b64encode(zlib.compress(data, 9)).decode("ascii")
+
+
+def _unpack(payload: str) -> bytes | None:
+    try:
+        packed = base64.b64decode(payload.encode("ascii"), validate=True)
+        inflater = zlib.decompressobj()
+        data = inflater.decompress(packed, MAX_BYTES + 1)  # bounded: no zip bomb
+    except (binascii.Error, zlib.error, ValueError, UnicodeEncodeError):
+        return None
+    if inflater.unconsumed_tail or len(data) > MAX_BYTES:
+        return None
+    return data
+
+
+def _preview(cluster: Cluster, role: str, meeting: Meeting, data: bytes, filename: str):  # noqa: ANN202
+    sheet = parse_sheet(data, sheet_context(cluster, meeting))
+    confirm = SheetConfirmForm(formdata=None, payload=_pack(data)) if sheet.ok else None
+    return (
+        render_template(
+            "meetings/import.html",
+            cluster=cluster,
+            role=role,
+            meeting=meeting,
+            form=SheetUploadForm(formdata=None),
+            sheet=sheet,
+            filename=filename,
+            confirm_form=confirm,
+            headers=TEMPLATE_HEADERS,
+        ),
+        200 if sheet.ok else 422,
+    )
+
+
+@bp.route("/<int:meeting_id>/import", methods=["GET", "POST"])
+def import_attendance(slug: str, meeting_id: int):
+    cluster, role = cluster_for(slug, Permission.MANAGE_MEETINGS)
+    meeting = meeting_in(cluster, meeting_id)
+    form = SheetUploadForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        return _preview(cluster, role, meeting, upload.read(), upload.filename or "")
+    status = 422 if form.is_submitted() else 200
+    return (
+        render_template(
+            "meetings/import.html",
+            cluster=cluster,
+            role=role,
+            meeting=meeting,
+            form=form,
+            sheet=None,
+            confirm_form=None,
+            headers=TEMPLATE_HEADERS,
+        ),
+        status,
+    )
+
+
+@bp.post("/<int:meeting_id>/import/confirm")
+def confirm_import(slug: str, meeting_id: int):
+    cluster, role = cluster_for(slug, Permission.MANAGE_MEETINGS)
+    meeting = meeting_in(cluster, meeting_id)
+    form = SheetConfirmForm()
+    data = _unpack(form.payload.data or "") if form.validate_on_submit() else None
+    if data is None:
+        flash(_("The preview could not be read back. Please upload the file again."), "danger")
+        return redirect(url_for("meetings.import_attendance", slug=slug, meeting_id=meeting_id))
+    # Checked again against the list as it is now: someone may have added people since.
+    sheet = parse_sheet(data, sheet_context(cluster, meeting))
+    if not sheet.ok:
+        return _preview(cluster, role, meeting, data, "")
+    count = import_sheet(cluster, meeting, sheet)
+    db.session.commit()
+    flash(_("%(count)d people added to the attendance list.", count=count), "success")
+    return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance"))

@@ -1,0 +1,19 @@
+"""Forms of the workflow: a transition (with a reason where needed), a sign-off."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from workflows.stages import MAX_REASON
+
+
+class TransitionForm(FlaskForm):
+    action = HiddenField(validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=MAX_REASON)])
+
+
+class SignOffForm(FlaskForm):
+    submit = SubmitField(_l("Sign the strategy for my organisation"))

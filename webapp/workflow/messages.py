@@ -1,0 +1,82 @@
+"""Say in the person's language what the engine's codes mean."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from webapp.i18n_labels import ORGANISATION_KIND_LABELS
+from workflows.completeness import Problem
+from workflows.stages import Unmet
+
+
+def _stage_titles(keys: object, titles: dict[str, str]) -> str:
+    return ", ".join(titles.get(k, k) for k in (keys or ()))
+
+
+def unmet_message(unmet: Unmet, titles: dict[str, str] | None = None) -> str:
+    """One sentence for one unmet condition; `titles` maps stage and section keys to titles."""
+    titles = titles or {}
+    p = unmet.param
+    code = unmet.code
+    if code == "role_forbidden":
+        return _("Your role in this cluster does not allow this.")
+    if code == "invalid_transition":
+        return _("This is not possible in the stage's current state (someone may have just changed it).")
+    if code == "previous_stage_not_approved":
+        return _("Earlier stages must be approved first: %(stages)s.", stages=_stage_titles(p("stages"), titles))
+    if code == "required_sections_empty":
+        count = int(p("count", 0))
+        return ngettext(
+            "%(num)d required section is empty: %(sections)s.",
+            "%(num)d required sections are empty: %(sections)s.",
+            count, sections=_stage_titles(p("sections"), titles),
+        )
+    if code == "open_objections":
+        return ngettext("%(num)d open objection.", "%(num)d open objections.", int(p("count", 0)))
+    if code == "incomplete":
+        return ngettext(
+            "%(num)d completeness problem must be fixed.", "%(num)d completeness problems must be fixed.",
+            int(p("count", 0)),
+        )
+    if code == "reason_required":
+        return _("Give a reason.")
+    if code == "reason_too_long":
+        return _("The reason may have at most %(max)s characters.", max=p("max"))
+    if code == "quorum_not_met":
+        missing = ", ".join(str(ORGANISATION_KIND_LABELS.get(k, k)) for k in (p("missing_kinds") or ()))
+        text = _("Sign-offs: %(signed)s of the %(needed)s needed.", signed=p("signed", 0), needed=p("needed", "?"))
+        if missing:
+            text += " " + _("Still missing a signature from: %(kinds)s.", kinds=missing)
+        return text
+    if code == "strategy_adopted":
+        return _("The strategy is adopted: reopen the approval stage first.")
+    if code == "awaiting_moderator":
+        return _("Waiting for a moderator's review.")
+    if code == "stage_locked":
+        return _("Waiting to be opened by a moderator.")
+    if code == "not_member_organisation":
+        return _("Only representatives of the cluster's member organisations sign the strategy.")
+    if code == "signing_closed":
+        return _("Signing opens when every earlier stage is approved.")
+    if code == "already_signed":
+        return _("Your organisation has already signed.")
+    return code
+
+
+def problem_message(problem: Problem) -> str:
+    code = problem.code
+    messages = {
+        "goal_without_objective": _("A strategic goal has no operational objective."),
+        "objective_without_action": _("An operational objective is served by no action."),
+        "action_without_owner": _("An action has no owner organisation."),
+        "action_without_dates": _("An action has no start or end date."),
+        "action_without_kpi": _("An action has no indicator (KPI)."),
+        "action_unknown_objective": _("An action names an objective that does not exist."),
+        "action_end_before_start": _("An action ends before it starts."),
+    }
+    return messages.get(code, code)
+
+
+def unmet_json(unmets: tuple[Unmet, ...], titles: dict[str, str] | None = None) -> list[dict]:
+    return [{"code": u.code, "message": unmet_message(u, titles)} for u in unmets]

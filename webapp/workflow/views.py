@@ -1,0 +1,111 @@
+"""Stage transitions and sign-offs from the cluster page; the cluster's audit trail."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from webapp.access import cluster_for
+from webapp.extensions import db
+from webapp.models import AuditEvent, User
+from webapp.workflow.forms import SignOffForm, TransitionForm
+from webapp.workflow.messages import unmet_message
+from webapp.workflow.operations import SignOffRefused, TransitionRefused, sign_off, transition
+from webapp.workflow.panels import titles
+from workflows.roles import Permission
+from workflows.stages import Action, Unmet
+
+bp = Blueprint("workflow", __name__, url_prefix="/c/<slug>")
+
+ACTION_DONE = {
+    "open": _l("The stage is open for writing."),
+    "submit": _l("The stage is submitted for review."),
+    "approve": _l("The stage is approved."),
+    "return": _l("The stage is returned for more work."),
+    "reopen": _l("The stage is reopened."),
+}
+
+
+@bp.post("/stages/<stage_key>/transitions")
+def stage_transition(slug: str, stage_key: str):
+    cluster, role = cluster_for(slug)
+    form = TransitionForm()
+    back = redirect(url_for("clusters.detail", slug=slug, _anchor=f"stage-{stage_key}"))
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "danger")
+        return back
+    if form.action.data not in {a.value for a in Action}:
+        abort(422)
+    try:
+        transition(cluster, stage_key, form.action.data, form.reason.data or "", role)
+        db.session.commit()
+    except KeyError:
+        abort(404)
+    except TransitionRefused as refused:
+        db.session.rollback()
+        if refused.decision.forbidden:
+            abort(403)
+        from webapp.workflow.facts import load_facts
+
+        names = titles(load_facts(cluster))
+        for unmet in refused.decision.unmet:
+            flash(unmet_message(unmet, names), "warning")
+        return back
+    except StaleDataError:
+        db.session.rollback()
+        flash(_("Someone changed this stage a moment ago. Here is its current state."), "warning")
+        return back
+    flash(ACTION_DONE[form.action.data], "success")
+    return back
+
+
+@bp.post("/signoffs")
+def stage_signoff(slug: str):
+    from flask_login import current_user
+
+    cluster, role = cluster_for(slug)
+    back = redirect(url_for("clusters.detail", slug=slug, _anchor="signoffs"))
+    if not SignOffForm().validate_on_submit():
+        abort(400)
+    try:
+        sign_off(cluster, current_user, role)
+        db.session.commit()
+    except SignOffRefused as refused:
+        db.session.rollback()
+        if any(u.code == "role_forbidden" for u in refused.unmet):
+            abort(403)
+        for unmet in refused.unmet:
+            flash(unmet_message(unmet), "warning")
+        return back
+    except IntegrityError:  # the same organisation signing twice at the same moment
+        db.session.rollback()
+        flash(unmet_message(Unmet("already_signed")), "warning")
+        return back
+    flash(_("Thank you: your organisation has signed the strategy."), "success")
+    return back
+
+
+@bp.get("/audit")
+def audit(slug: str):
+    cluster, _role = cluster_for(slug, Permission.VIEW_AUDIT)
+    verb = request.args.get("verb", "")
+    actor = request.args.get("actor", type=int)
+    query = select(AuditEvent).where(AuditEvent.cluster_id == cluster.id)
+    if verb:
+        query = query.where(AuditEvent.verb.startswith(verb))
+    if actor:
+        query = query.where(AuditEvent.actor_id == actor)
+    events = db.session.scalars(query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(500)).all()
+    actors = db.session.execute(
+        select(User.id, User.name).join(AuditEvent, AuditEvent.actor_id == User.id)
+        .where(AuditEvent.cluster_id == cluster.id).distinct().order_by(User.name)
+    ).all()
+    return render_template(
+        "workflow/audit.html", cluster=cluster, events=events, actors=actors, verb=verb, actor=actor
+    )

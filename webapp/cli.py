@@ -38,5 +38,31 @@ def demo_accounts_cmd(as_json: bool) -> None:
         click.echo(f"  {a['role']:<10} {a['cluster'] or '-':<18} {a['email']}")
 
 
+strategy_cli = AppGroup("strategy", help="The clusters' strategies.")
+
+
+@strategy_cli.command("export")
+@click.argument("slug")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
+def strategy_export(slug: str, output: str) -> None:
+    """Render the cluster's current strategy to a DOCX file, synchronously."""
+    from sqlalchemy import select
+
+    from webapp.documents.snapshot import build_snapshot, stamp
+    from webapp.models import Cluster
+    from webapp.models.base import utcnow
+    from worker.renderer import render_strategy
+
+    cluster = db.session.scalar(select(Cluster).where(Cluster.slug == slug))
+    if cluster is None:
+        raise click.ClickException(f"No cluster with the short name {slug!r}.")
+    snapshot = stamp(build_snapshot(cluster), version=0, created_at=utcnow())
+    data = render_strategy(snapshot)
+    with open(output, "wb") as handle:
+        handle.write(data)
+    click.echo(f"{output}: {len(data)} bytes")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
+    app.cli.add_command(strategy_cli)

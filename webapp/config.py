@@ -77,6 +77,11 @@ def load_config() -> dict:
         "API_TOKEN_LIFETIME": timedelta(days=30),
         "LOGIN_FAILURES_PER_MINUTE": 5,
         "BOOTSTRAP_SERVE_LOCAL": True,
+        # Documents: how long a queued version may wait before the sweep sends it again
+        # (the broker was down), and how often the sweep runs.
+        "DOCUMENT_REQUEUE_AFTER": float(os.environ.get("DOCUMENT_REQUEUE_AFTER", "60")),
+        "DOCUMENT_STALE_RENDERING": float(os.environ.get("DOCUMENT_STALE_RENDERING", "300")),
+        "SWEEP_INTERVAL": float(os.environ.get("SWEEP_INTERVAL", "30")),
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         # flask-smorest: the OpenAPI description, served at /api/v1/openapi.json
         "API_TITLE": "Cluster strategy studio",

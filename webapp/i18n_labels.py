@@ -36,6 +36,12 @@ STAGE_STATE_LABELS = {
     "approved": _l("approved"),
 }
 
+STATUS_LABELS = {
+    "queued": _l("queued"),
+    "rendering": _l("being made"),
+    "done": _l("ready"),
+    "failed": _l("failed"),
+}
 ACTION_LABELS = {
     "open": _l("Open the stage"),
     "submit": _l("Submit for review"),
@@ -55,6 +61,7 @@ AUDIT_LABELS = {
     "stage.reopen": _l("stage reopened"),
     "signoff": _l("strategy signed"),
     "signoff.void": _l("sign-offs voided"),
+    "document.request": _l("document asked for"),
 }
 
 
@@ -78,4 +85,5 @@ def register(app) -> None:  # noqa: ANN001
         STAGE_STATE_LABELS=STAGE_STATE_LABELS,
         ACTION_LABELS=ACTION_LABELS,
         AUDIT_LABELS=AUDIT_LABELS,
+        STATUS_LABELS=STATUS_LABELS,
     )

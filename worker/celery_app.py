@@ -32,6 +32,12 @@ def _settings(app: Flask) -> dict:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         imports=("worker.tasks",),
+        beat_schedule={
+            "sweep-documents": {
+                "task": "studio.sweep_documents",
+                "schedule": app.config["SWEEP_INTERVAL"],
+            },
+        },
     )
     if redis_url:
         # A task whose worker was killed comes back after this many seconds, not an hour.

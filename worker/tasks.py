@@ -1,11 +1,22 @@
-"""Background tasks, found by name from the web app."""
+"""Background tasks, found by name from the web app (which never imports this module)."""
 
 from __future__ import annotations
 
-from celery import shared_task
-from sqlalchemy import text
+import logging
+from datetime import timedelta
 
-from webapp.extensions import db
+from celery import shared_task
+from flask import current_app
+from sqlalchemy import select, text
+from sqlalchemy.exc import OperationalError
+
+from webapp.documents import operations
+from webapp.extensions import db, sqlite_write_intent
+from webapp.models import Document
+from webapp.models.base import utcnow
+from worker.renderer import render_strategy
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(name="studio.health", ignore_result=False)
@@ -14,3 +25,72 @@ def health() -> dict:
     db.session.execute(text("SELECT 1"))
     db.session.rollback()
     return {"ok": True}
+
+
+@shared_task(
+    name="studio.render_document",
+    acks_late=True,
+    reject_on_worker_lost=True,  # a killed worker's task goes back to the queue
+    autoretry_for=(OperationalError,),  # the database was briefly unreachable
+    retry_backoff=True,
+    retry_backoff_max=60,
+    max_retries=8,
+)
+def render_document(document_id: int) -> None:
+    """Render one version; idempotent, so redelivery after a crash is harmless."""
+    sqlite_write_intent.set(True)
+    document = operations.start_rendering(document_id)
+    if document is None:
+        db.session.rollback()
+        return
+    snapshot = document.snapshot
+    db.session.commit()
+
+    def progress(percent: int, step: str) -> None:
+        operations.set_progress(document_id, percent, step)
+        db.session.commit()
+
+    try:
+        data = render_strategy(snapshot, progress)
+    except Exception as exc:  # the renderer should not fail; if it does, say so on the page
+        log.exception("rendering document %s failed", document_id)
+        db.session.rollback()
+        operations.fail(document_id, f"{type(exc).__name__}: {exc}")
+        db.session.commit()
+        return
+    if operations.finish(document_id, data):
+        db.session.commit()
+        _notify_ready(document_id)
+    else:
+        db.session.rollback()
+
+
+def _notify_ready(document_id: int) -> None:
+    from webapp.notifications.operations import notify_document_ready
+
+    notify_document_ready(db.session.get(Document, document_id))
+    db.session.commit()
+
+
+@shared_task(name="studio.sweep_documents")
+def sweep_documents() -> int:
+    """Re-enqueue versions that were never delivered or whose worker died; count them."""
+    sqlite_write_intent.set(True)
+    now = utcnow()
+    # Queued too long: probably never delivered (the broker was down when it was asked).
+    # Rendering too long: its worker died without the broker giving the task back.
+    stale_queued = timedelta(seconds=current_app.config["DOCUMENT_REQUEUE_AFTER"])
+    stale_rendering = timedelta(seconds=current_app.config["DOCUMENT_STALE_RENDERING"])
+    stale = db.session.scalars(
+        select(Document).where(
+            ((Document.status == "queued") & (Document.created_at < now - stale_queued))
+            | ((Document.status == "rendering") & (Document.started_at < now - stale_rendering))
+        )
+    ).all()
+    for document in stale:
+        document.status = "queued"
+    ids = [d.id for d in stale]
+    db.session.commit()
+    for document_id in ids:
+        render_document.delay(document_id)
+    return len(ids)

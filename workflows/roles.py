@@ -96,3 +96,8 @@ def can_view_cluster(role: Role | str | None) -> bool:
 def can_assign_role(actor: Role | str | None, target_role: Role | str) -> bool:
     """Admins and the cluster's moderators manage members; only membership roles exist."""
     return can(actor, Permission.MANAGE_MEMBERS) and Role(target_role) in MEMBERSHIP_ROLES
+
+
+def export_permission(adopted: bool) -> Permission:
+    """Members generate drafts; the adopted strategy is the moderators' to issue."""
+    return Permission.EXPORT_FINAL if adopted else Permission.EXPORT_DRAFT

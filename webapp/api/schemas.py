@@ -133,3 +133,16 @@ class RevisionList(Schema):
 
 class RevisionQuery(Schema):
     before = fields.Integer(load_default=None, validate=validate.Range(min=1))
+
+
+class DocumentBody(Schema):
+    id = fields.Integer()
+    version = fields.Integer()
+    status = fields.String()
+    progress = fields.Integer()
+    step = fields.String()
+    final = fields.Boolean()
+    sha256 = fields.String(allow_none=True)
+    size = fields.Integer(allow_none=True)
+    error = fields.String()
+    queued_for_later = fields.Boolean()

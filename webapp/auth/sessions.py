@@ -13,7 +13,7 @@ from flask import current_app, request
 from sqlalchemy import select, update
 
 from webapp.auth.secrets_util import new_token, token_hash
-from webapp.extensions import db
+from webapp.extensions import db, sqlite_write_intent
 from webapp.models import LoginSession, User
 from webapp.models.base import utcnow
 
@@ -53,10 +53,26 @@ def load(token: str) -> LoginSession | None:
     if now >= login.expires_at or (not login.remember and now - login.last_seen_at > idle_limit):
         return None
     if now - login.last_seen_at > TOUCH_EVERY:
-        login.last_seen_at = now
+        touch(LoginSession.__table__, login.id, "last_seen_at", now)
     login.token = token
     login.user.login_session = login
     return login
+
+
+def touch(table, row_id: int, column: str, when: datetime) -> None:  # noqa: ANN001
+    """Note a time of use in its own short transaction.
+
+    Reading requests must not write in their own transaction: on SQLite a read that
+    turns into a write fails at once ("database is locked") when another process wrote
+    in between. A transaction that starts by writing simply waits for its turn. A
+    writing request already holds the write lock, so it writes in its own transaction.
+    """
+    statement = update(table).where(table.c.id == row_id).values({column: when})
+    if sqlite_write_intent.get():
+        db.session.execute(statement)
+        return
+    with db.engine.begin() as connection:
+        connection.execute(statement)
 
 
 def end(login: LoginSession | None) -> None:

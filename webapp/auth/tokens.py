@@ -6,6 +6,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from webapp.auth.secrets_util import new_token, token_hash
+from webapp.auth.sessions import touch
 from webapp.extensions import db
 from webapp.models import ApiToken, User
 from webapp.models.base import utcnow
@@ -35,7 +36,7 @@ def authenticate(token: str) -> User | None:
     if not row.user.active:
         return None
     if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
-        row.last_used_at = now
+        touch(ApiToken.__table__, row.id, "last_used_at", now)
     return row.user
 
 

@@ -1,0 +1,16 @@
+# The studio's image: the same code runs the web server (gunicorn) and the Celery worker.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 DATA_DIR=/data
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-dejavu-core curl \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+COPY . .
+RUN pybabel compile -d webapp/translations \
+ && useradd --system --home /app studio && mkdir -p /data && chown studio /data
+USER studio
+EXPOSE 8000
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4", "--access-logfile", "-", "webapp.wsgi:app"]

@@ -1,0 +1,104 @@
+"""Verbs for documents: ask for a version (idempotent), record the worker's progress."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+
+from webapp import audit
+from webapp.documents.snapshot import build_snapshot, snapshot_hash, stamp
+from webapp.extensions import db
+from webapp.models import Cluster, Document, User
+from webapp.models.base import utcnow
+
+
+@dataclass
+class Requested:
+    document: Document
+    created: bool  # False: the strategy has not changed since this version
+
+
+def latest(cluster: Cluster) -> Document | None:
+    return db.session.scalar(
+        select(Document).where(Document.cluster_id == cluster.id).order_by(Document.version.desc()).limit(1)
+    )
+
+
+def request_document(cluster: Cluster, user: User | None) -> Requested:
+    """The next version from a frozen snapshot, or the latest one if nothing changed.
+
+    The caller commits and only then enqueues the render (the worker must find the row).
+    """
+    snapshot = build_snapshot(cluster)
+    digest = snapshot_hash(snapshot)
+    previous = latest(cluster)
+    if previous is not None and previous.snapshot_hash == digest:
+        if previous.status == "failed":  # same content: try that version again
+            previous.status, previous.progress, previous.step, previous.error = "queued", 0, "", ""
+            return Requested(previous, created=True)
+        return Requested(previous, created=False)
+    version = (db.session.scalar(select(func.max(Document.version)).where(Document.cluster_id == cluster.id)) or 0) + 1
+    now = utcnow()
+    document = Document(
+        cluster_id=cluster.id,
+        version=version,
+        status="queued",
+        final=bool(snapshot["final"]),
+        snapshot=stamp(snapshot, version, now),
+        snapshot_hash=digest,
+        requested_by_id=user.id if user else None,
+        created_at=now,
+    )
+    db.session.add(document)
+    audit.record("document.request", cluster, subject=f"v{version}", actor=user, final=document.final)
+    db.session.flush()
+    return Requested(document, created=True)
+
+
+def set_progress(document_id: int, percent: int, step: str) -> None:
+    db.session.execute(
+        update(Document)
+        .where(Document.id == document_id, Document.status == "rendering")
+        .values(progress=max(0, min(99, percent)), step=step[:60])
+    )
+
+
+def start_rendering(document_id: int) -> Document | None:
+    """Claim the version for rendering; None when there is nothing to do (done already)."""
+    document = db.session.get(Document, document_id)
+    if document is None or document.status == "done":
+        return None
+    document.status = "rendering"
+    document.started_at = utcnow()
+    document.attempts += 1
+    document.progress = max(document.progress, 1)
+    document.error = ""
+    return document
+
+
+def finish(document_id: int, data: bytes) -> bool:
+    """Publish the bytes once: a second worker finishing the same version changes nothing."""
+    published = db.session.execute(
+        update(Document)
+        .where(Document.id == document_id, Document.status != "done")
+        .values(
+            status="done",
+            progress=100,
+            step="done",
+            data=data,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            finished_at=utcnow(),
+        )
+    ).rowcount
+    return published == 1
+
+
+def fail(document_id: int, message: str) -> None:
+    db.session.execute(
+        update(Document)
+        .where(Document.id == document_id, Document.status != "done")
+        .values(status="failed", error=message[:1000], finished_at=utcnow())
+    )

@@ -1,0 +1,52 @@
+"""Ask for a document and hand it to the workers: shared by the page and the API."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from webapp import auditlog, tasks
+from webapp.documents.operations import Requested, request_document
+from webapp.extensions import db
+from webapp.models import Cluster
+from workflows.roles import Role, can, export_permission
+from workflows.stages import StageState, is_adopted
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Asked:
+    requested: Requested
+    enqueued: bool  # False: the broker is unreachable; the sweep sends it once it is back
+
+
+def ask_for_document(cluster: Cluster, role: Role | None) -> Asked:
+    from webapp.clusters.queries import definition_of
+
+    states = {s.key: StageState(s.state) for s in cluster.stages}
+    adopted = is_adopted(definition_of(cluster), states)
+    if not can(role, export_permission(adopted)):
+        abort(403)
+    try:
+        requested = request_document(cluster, current_user._get_current_object())
+        db.session.commit()
+    except IntegrityError:  # someone asked for the same new version at the same moment
+        db.session.rollback()
+        requested = request_document(cluster, current_user._get_current_object())
+        db.session.commit()
+    enqueued = True
+    if requested.created:
+        auditlog.event("export", cluster=cluster.slug, version=requested.document.version)
+        try:
+            tasks.enqueue("studio.render_document", requested.document.id)
+        except tasks.BrokerUnavailable as exc:
+            log.warning("broker unreachable, document %s waits for the sweep: %s", requested.document.id, exc)
+            enqueued = False
+    return Asked(requested, enqueued)
+
+

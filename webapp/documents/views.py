@@ -1,0 +1,62 @@
+"""The documents page: every version, generate a new one, watch its progress, download."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+
+from webapp.access import cluster_for
+from webapp.documents.http import docx_response
+from webapp.documents.queries import changed_sections, document_for, versions
+from webapp.documents.service import ask_for_document
+from workflows.roles import Permission, can
+
+bp = Blueprint("documents", __name__, url_prefix="/c/<slug>/documents")
+
+
+class GenerateForm(FlaskForm):
+    pass
+
+
+@bp.get("/")
+def index(slug: str):
+    cluster, role = cluster_for(slug)
+    rows = versions(cluster)
+    changes = {
+        doc.id: changed_sections(doc, rows[i + 1] if i + 1 < len(rows) else None)
+        for i, doc in enumerate(rows)
+    }
+    return render_template(
+        "documents/index.html",
+        cluster=cluster,
+        role=role,
+        documents=rows,
+        changes=changes,
+        form=GenerateForm(),
+        may_generate=can(role, Permission.EXPORT_DRAFT),
+    )
+
+
+@bp.post("/")
+def generate(slug: str):
+    cluster, role = cluster_for(slug)
+    if not GenerateForm().validate_on_submit():
+        abort(400)
+    asked = ask_for_document(cluster, role)
+    document = asked.requested.document
+    if not asked.requested.created:
+        flash(_("Nothing has changed since version %(v)s: here it is.", v=document.version), "info")
+    elif not asked.enqueued:
+        flash(_("Version %(v)s is queued; the document service is busy and will make it shortly.", v=document.version), "warning")
+    else:
+        flash(_("Version %(v)s is being prepared.", v=document.version), "success")
+    return redirect(url_for("documents.index", slug=slug, _anchor=f"v{document.version}"))
+
+
+@bp.get("/<int:document_id>/download")
+def download(slug: str, document_id: int):
+    document, cluster, _role = document_for(document_id)
+    if cluster.slug != slug or document.status != "done":
+        abort(404)
+    return docx_response(document)

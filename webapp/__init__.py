@@ -50,6 +50,11 @@ def _register_features(app: Flask) -> None:
     from webapp.auth.views import bp as auth_bp
     from webapp.cli import register_cli
     from webapp.clusters.views import bp as clusters_bp
+    from webapp.comments import init_app as init_comments
+    from webapp.documents.views import bp as documents_bp
+    from webapp.meetings.views import bp as meetings_bp
+    from webapp.sections.views import bp as sections_bp
+    from webapp.stats.views import bp as stats_bp
     from webapp.views import bp as home_bp
     from webapp.workflow.views import bp as workflow_bp
 
@@ -59,6 +64,11 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(account_bp)
     app.register_blueprint(clusters_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(stats_bp)
     app.register_blueprint(workflow_bp)
+    app.register_blueprint(sections_bp)
+    app.register_blueprint(documents_bp)
+    init_comments(app)
     init_api(app)
     register_cli(app)

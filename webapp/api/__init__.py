@@ -17,9 +17,18 @@ class Api(SmorestApi):
 
 
 def init_api(app: Flask) -> None:
-    from webapp.api import clusters, documents, people, sections, tokens, workflow  # noqa: F401
-    from webapp.api import stats  # noqa: F401  (routes)
-    from webapp.api import comments, notifications  # noqa: F401  (routes)
+    from webapp.api import (  # noqa: F401  # noqa: F401  (routes)  # noqa: F401  (routes)
+        clusters,
+        comments,
+        documents,
+        meetings,
+        notifications,
+        people,
+        sections,
+        stats,
+        tokens,
+        workflow,
+    )
 
     api = Api(app, spec_kwargs={"info": {"description": "Cluster strategy studio API"}})
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})

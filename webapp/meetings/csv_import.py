@@ -23,7 +23,13 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 #: The columns of the template, in its order (a data format, so not translated).
-TEMPLATE_HEADERS: tuple[str, ...] = ("Imię i nazwisko", "E-mail", "Organizacja", "Rodzaj organizacji", "Data")
+TEMPLATE_HEADERS: tuple[str, ...] = (
+    "Imię i nazwisko",
+    "E-mail",
+    "Organizacja",
+    "Rodzaj organizacji",
+    "Data",
+)
 COLUMNS: tuple[str, ...] = ("name", "email", "organisation", "kind", "date")
 
 #: Accepted spellings of each header, after `fold` (Polish first, English too).
@@ -152,7 +158,10 @@ def fold(text: str) -> str:
 def _decode(data: bytes) -> tuple[str, str]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
         raise _SheetProblem(
-            _("The file is in UTF-16 or is not a text file. Save it as CSV in UTF-8 or Windows-1250.")
+            _(
+                "The file is in UTF-16 or is not a text file. "
+                "Save it as CSV in UTF-8 or Windows-1250."
+            )
         )
     try:
         return data.decode("utf-8-sig"), "UTF-8"
@@ -166,7 +175,10 @@ def _decode(data: bytes) -> tuple[str, str]:
         ) from None
     if _LATIN2_SIGNS & set(text):
         raise _SheetProblem(
-            _("The file seems to be in ISO-8859-2, not UTF-8 or Windows-1250. Save it again as CSV in UTF-8.")
+            _(
+                "The file seems to be in ISO-8859-2, not UTF-8 or Windows-1250. "
+                "Save it again as CSV in UTF-8."
+            )
         )
     return text, "Windows-1250"
 
@@ -198,9 +210,13 @@ def _columns(header: list[str]) -> list[str]:
     doubled = sorted({c for c in columns if columns.count(c) > 1})
     if doubled:
         names = [TEMPLATE_HEADERS[COLUMNS.index(c)] for c in doubled]
-        raise _SheetProblem(_("Columns appear twice on line 1: %(columns)s.", columns=", ".join(names)))
+        raise _SheetProblem(
+            _("Columns appear twice on line 1: %(columns)s.", columns=", ".join(names))
+        )
     if "name" not in columns:
-        raise _SheetProblem(_("The column %(column)s is missing (line 1).", column=TEMPLATE_HEADERS[0]))
+        raise _SheetProblem(
+            _("The column %(column)s is missing (line 1).", column=TEMPLATE_HEADERS[0])
+        )
     return columns
 
 
@@ -218,7 +234,9 @@ def _check_row(row: SheetRow, context: SheetContext) -> None:
     if not row.name:
         errors.append(_("The name is missing."))
     if len(row.name) > MAX_TEXT or len(row.organisation) > MAX_TEXT:
-        errors.append(_("A name or organisation is longer than %(limit)d characters.", limit=MAX_TEXT))
+        errors.append(
+            _("A name or organisation is longer than %(limit)d characters.", limit=MAX_TEXT)
+        )
     if row.email:
         if not _EMAIL_RE.match(row.email):
             errors.append(_("The e-mail address %(email)s is not valid.", email=row.email))
@@ -299,7 +317,10 @@ def _read(data: bytes, context: SheetContext, sheet: Sheet) -> None:
     # Counted on the bytes first: a 50,000-line file is refused before it is parsed.
     if data.count(b"\n") > MAX_ROWS + 1:
         raise _SheetProblem(
-            _("The file has more than %(limit)d rows. Import at most %(limit)d at a time.", limit=MAX_ROWS)
+            _(
+                "The file has more than %(limit)d rows. Import at most %(limit)d at a time.",
+                limit=MAX_ROWS,
+            )
         )
     if len(data) > MAX_BYTES:
         raise _SheetProblem(_("The file is larger than %(size)s.", size="1 MB"))
@@ -320,14 +341,20 @@ def _read(data: bytes, context: SheetContext, sheet: Sheet) -> None:
             sheet.rows.append(_row(reader.line_num, cells, header, sheet.delimiter, context))
     except csv.Error as error:
         raise _SheetProblem(
-            _("The file cannot be read as CSV near line %(line)d: %(error)s.", line=reader.line_num, error=error)
+            _(
+                "The file cannot be read as CSV near line %(line)d: %(error)s.",
+                line=reader.line_num,
+                error=error,
+            )
         ) from None
     if not sheet.rows:
         raise _SheetProblem(_("The file has a header but no rows."))
     _check_duplicates(sheet.rows, context)
 
 
-def _row(line: int, cells: list[str], header: list[str], delimiter: str, context: SheetContext) -> SheetRow:
+def _row(
+    line: int, cells: list[str], header: list[str], delimiter: str, context: SheetContext
+) -> SheetRow:
     row = SheetRow(line=line)
     if len(cells) != len(header):
         row.errors.append(
@@ -352,7 +379,7 @@ def _row(line: int, cells: list[str], header: list[str], delimiter: str, context
 # --- writing ------------------------------------------------------------------------
 
 
-def _safe_cell(value: str) -> str:
+def safe_cell(value: str) -> str:
     """Cells a spreadsheet would run as a formula are written as text."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
@@ -363,10 +390,9 @@ def write_sheet(rows: list[tuple[str, str, str, str, str]]) -> bytes:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(TEMPLATE_HEADERS)
     for row in rows:
-        writer.writerow([_safe_cell(str(cell)) for cell in row])
+        writer.writerow([safe_cell(str(cell)) for cell in row])
     return buffer.getvalue().encode("utf-8-sig")
 
 
 def kind_word(kind: str) -> str:
     return KIND_WORDS.get(kind, "")
-

@@ -29,7 +29,9 @@ def meeting_kind_choices() -> list[tuple[str, str]]:
 
 
 def guest_kind_choices() -> list[tuple[str, str]]:
-    return [("", str(_l("not known")))] + [(k, str(v)) for k, v in ORGANISATION_KIND_SINGULAR.items()]
+    return [("", str(_l("not known")))] + [
+        (k, str(v)) for k, v in ORGANISATION_KIND_SINGULAR.items()
+    ]
 
 
 class CheckboxList(SelectMultipleField):
@@ -38,7 +40,9 @@ class CheckboxList(SelectMultipleField):
 
 
 class MeetingForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=meeting_kind_choices, validators=[DataRequired()])
+    kind = SelectField(
+        _l("Kind"), choices=meeting_kind_choices, default="workshop", validators=[DataRequired()]
+    )
     number = IntegerField(
         _l("Number in the series"),
         validators=[Optional()],

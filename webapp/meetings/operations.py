@@ -78,14 +78,22 @@ def _check(cluster: Cluster, data: MeetingInput, meeting: Meeting | None) -> Mee
     if data.ends_at is not None and data.ends_at <= data.starts_at:
         raise Invalid("end_time", _("The meeting must end after it starts."))
     if data.head_count is not None and not 0 <= data.head_count <= MAX_HEAD_COUNT:
-        raise Invalid("head_count", _("The head count must be between 0 and %(max)d.", max=MAX_HEAD_COUNT))
+        raise Invalid(
+            "head_count", _("The head count must be between 0 and %(max)d.", max=MAX_HEAD_COUNT)
+        )
     title = " ".join((data.title or "").split()) or default_title(data.kind, number)
     place = " ".join((data.place or "").split())
     if len(title) > MAX_TITLE or len(place) > MAX_TITLE:
-        raise Invalid("title", _("The title and the place may hold at most %(max)d characters.", max=MAX_TITLE))
+        raise Invalid(
+            "title",
+            _("The title and the place may hold at most %(max)d characters.", max=MAX_TITLE),
+        )
     if len(data.agenda or "") > MAX_TEXT or len(data.minutes or "") > MAX_TEXT:
-        raise Invalid("minutes", _("The agenda and the minutes may hold at most %(max)d characters.", max=MAX_TEXT))
-    known = {s.key for s in definition_of(cluster).all_sections}
+        raise Invalid(
+            "minutes",
+            _("The agenda and the minutes may hold at most %(max)d characters.", max=MAX_TEXT),
+        )
+    known = {s.key for s in definition_of(cluster).all_sections()}
     keys = list(dict.fromkeys(data.section_keys or []))
     if unknown := [k for k in keys if k not in known]:
         raise Invalid("section_keys", _("Unknown sections: %(keys)s.", keys=", ".join(unknown)))
@@ -179,7 +187,9 @@ def plan_meeting(cluster: Cluster, data: MeetingInput) -> Meeting:
     _apply(meeting, checked)
     db.session.add(meeting)
     db.session.flush()
-    audit.record("meeting.plan", cluster, subject=meeting.title, meeting_id=meeting.id, kind=meeting.kind)
+    audit.record(
+        "meeting.plan", cluster, subject=meeting.title, meeting_id=meeting.id, kind=meeting.kind
+    )
     db.session.flush()
     return meeting
 
@@ -201,12 +211,16 @@ def delete_meeting(cluster: Cluster, meeting: Meeting) -> None:
 def add_person(cluster: Cluster, meeting: Meeting, user: User) -> Attendance:
     """A person with an account attended (they must be in the cluster)."""
     in_cluster = db.session.scalar(
-        select(Membership.id).where(Membership.cluster_id == cluster.id, Membership.user_id == user.id)
+        select(Membership.id).where(
+            Membership.cluster_id == cluster.id, Membership.user_id == user.id
+        )
     )
     if in_cluster is None:
         raise Invalid("user_id", _("Choose a person of this cluster."))
     present = db.session.scalar(
-        select(Attendance.id).where(Attendance.meeting_id == meeting.id, Attendance.user_id == user.id)
+        select(Attendance.id).where(
+            Attendance.meeting_id == meeting.id, Attendance.user_id == user.id
+        )
     )
     if present is not None:
         raise Duplicate("user_id", _("%(name)s is already on the attendance list.", name=user.name))
@@ -217,14 +231,18 @@ def add_person(cluster: Cluster, meeting: Meeting, user: User) -> Attendance:
     return row
 
 
-def add_guest(cluster: Cluster, meeting: Meeting, name: str, organisation: str, kind: str) -> Attendance:
+def add_guest(
+    cluster: Cluster, meeting: Meeting, name: str, organisation: str, kind: str
+) -> Attendance:
     """A guest without an account: their name, organisation and its kind, as written."""
     name = " ".join((name or "").split())
     organisation = " ".join((organisation or "").split())
     if not name:
         raise Invalid("name", _("Give the guest's name."))
     if len(name) > MAX_TITLE or len(organisation) > MAX_TITLE:
-        raise Invalid("name", _("A name or organisation may hold at most %(max)d characters.", max=MAX_TITLE))
+        raise Invalid(
+            "name", _("A name or organisation may hold at most %(max)d characters.", max=MAX_TITLE)
+        )
     if kind not in (*ORGANISATION_KINDS, ""):
         raise Invalid("kind", _("Choose the kind of organisation."))
     key = (fold(name), fold(organisation))
@@ -258,7 +276,9 @@ def import_sheet(cluster: Cluster, meeting: Meeting, sheet: Sheet) -> int:
     for row in sheet.rows:
         if row.user_id is not None:
             db.session.add(
-                Attendance(meeting_id=meeting.id, user_id=row.user_id, organisation_id=row.organisation_id)
+                Attendance(
+                    meeting_id=meeting.id, user_id=row.user_id, organisation_id=row.organisation_id
+                )
             )
         else:
             db.session.add(
@@ -271,7 +291,11 @@ def import_sheet(cluster: Cluster, meeting: Meeting, sheet: Sheet) -> int:
                 )
             )
     audit.record(
-        "meeting.import", cluster, subject=meeting.title, meeting_id=meeting.id, rows=len(sheet.rows)
+        "meeting.import",
+        cluster,
+        subject=meeting.title,
+        meeting_id=meeting.id,
+        rows=len(sheet.rows),
     )
     db.session.flush()
     return len(sheet.rows)

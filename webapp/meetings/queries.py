@@ -151,7 +151,5 @@ def sheet_context(cluster: Cluster, meeting: Meeting) -> SheetContext:
         people_by_email=people,
         organisations=organisations,
         attending_users=frozenset(u for u, _n, _o in attending if u is not None),
-        attending_guests=frozenset(
-            (fold(n), fold(o)) for u, n, o in attending if u is None
-        ),
+        attending_guests=frozenset((fold(n), fold(o)) for u, n, o in attending if u is None),
     )

@@ -11,18 +11,31 @@ import binascii
 import zlib
 from datetime import datetime
 
-import nh3
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_time, get_locale
 from flask_babel import gettext as _
-from markdown_it import MarkdownIt
-from markupsafe import Markup
 
 from webapp.access import cluster_for
 from webapp.clusters.queries import definition_of
 from webapp.extensions import db
+from webapp.markdown import render_markdown
 from webapp.meetings import MEETING_KIND_LABELS, WORKSHOP_SERIES
-from webapp.meetings.csv_import import MAX_BYTES, TEMPLATE_HEADERS, kind_word, parse_sheet, write_sheet
+from webapp.meetings.csv_import import (
+    MAX_BYTES,
+    TEMPLATE_HEADERS,
+    kind_word,
+    parse_sheet,
+    write_sheet,
+)
 from webapp.meetings.forms import (
     ConfirmForm,
     GuestAttendanceForm,
@@ -61,27 +74,24 @@ from workflows.roles import Permission, can
 
 bp = Blueprint("meetings", __name__, url_prefix="/c/<slug>/meetings")
 
-#: Minutes are Markdown written by members: raw HTML is off, and nh3 cleans the result.
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
-
-#: Where a section is shown, when the sections feature provides a page for it.
-SECTION_ENDPOINTS = ("sections.view", "sections.detail", "sections.show", "sections.section", "sections.edit")
-
-
-def render_markdown(text: str) -> Markup:
-    return Markup(nh3.clean(_markdown.render(text or "")))  # noqa: S704 - cleaned by nh3
+#: Where a section is shown (the sections feature's page).
+SECTION_ENDPOINT = "sections.view"
 
 
 def section_url(slug: str, key: str, stage_key: str) -> str:
-    for endpoint in SECTION_ENDPOINTS:
-        if endpoint in current_app.view_functions:
-            return url_for(endpoint, slug=slug, key=key)
+    if SECTION_ENDPOINT in current_app.view_functions:
+        return url_for(SECTION_ENDPOINT, slug=slug, key=key)
+    # Without the sections feature (an app built without it): the stage on the cluster page.
     return url_for("clusters.detail", slug=slug, _anchor=f"stage-{stage_key}")
 
 
 @bp.context_processor
 def _labels() -> dict:
-    return {"MEETING_KIND_LABELS": MEETING_KIND_LABELS, "local": local, "render_markdown": render_markdown}
+    return {
+        "MEETING_KIND_LABELS": MEETING_KIND_LABELS,
+        "render_markdown": render_markdown,
+        "time_of": lambda moment: format_time(moment, "short"),
+    }
 
 
 def _sections(cluster: Cluster) -> list[tuple[str, str, str]]:
@@ -117,7 +127,11 @@ def _meeting_form(cluster: Cluster, meeting: Meeting | None = None) -> MeetingFo
 def _input(form: MeetingForm) -> MeetingInput:
     tz = zone()
     starts = datetime.combine(form.date.data, form.start_time.data, tzinfo=tz)
-    ends = datetime.combine(form.date.data, form.end_time.data, tzinfo=tz) if form.end_time.data else None
+    ends = (
+        datetime.combine(form.date.data, form.end_time.data, tzinfo=tz)
+        if form.end_time.data
+        else None
+    )
     return MeetingInput(
         kind=form.kind.data,
         number=form.number.data,
@@ -159,7 +173,9 @@ def index(slug: str):
     )
 
 
-def _render_detail(cluster: Cluster, role: str, meeting: Meeting, person_form=None, guest_form=None, status=200):  # noqa: ANN001, ANN202
+def _render_detail(
+    cluster: Cluster, role: str, meeting: Meeting, person_form=None, guest_form=None, status=200
+):  # noqa: ANN001, ANN202
     may_manage = can(role, Permission.MANAGE_MEETINGS)
     rows = attendance_of(meeting)
     if may_manage and person_form is None:
@@ -241,7 +257,9 @@ def new(slug: str):
             return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting.id))
     elif form.is_submitted():
         status = 422
-    return render_template("meetings/form.html", cluster=cluster, role=role, form=form, meeting=None), status
+    return render_template(
+        "meetings/form.html", cluster=cluster, role=role, form=form, meeting=None
+    ), status
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -261,7 +279,9 @@ def edit(slug: str, meeting_id: int):
             return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting.id))
     elif form.is_submitted():
         status = 422
-    return render_template("meetings/form.html", cluster=cluster, role=role, form=form, meeting=meeting), status
+    return render_template(
+        "meetings/form.html", cluster=cluster, role=role, form=form, meeting=meeting
+    ), status
 
 
 @bp.post("/<int:meeting_id>/delete")
@@ -294,7 +314,9 @@ def attend_person(slug: str, meeting_id: int):
             return _render_detail(cluster, role, meeting, form, None, _refused(form, problem))
         db.session.commit()
         flash(_("%(name)s is on the attendance list.", name=user.name), "success")
-        return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance"))
+        return redirect(
+            url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance")
+        )
     return _render_detail(cluster, role, meeting, form, None, 422)
 
 
@@ -305,12 +327,16 @@ def attend_guest(slug: str, meeting_id: int):
     form = GuestAttendanceForm()
     if form.validate_on_submit():
         try:
-            add_guest(cluster, meeting, form.name.data, form.organisation.data or "", form.kind.data or "")
+            add_guest(
+                cluster, meeting, form.name.data, form.organisation.data or "", form.kind.data or ""
+            )
         except (Invalid, Duplicate) as problem:
             return _render_detail(cluster, role, meeting, None, form, _refused(form, problem))
         db.session.commit()
         flash(_("%(name)s is on the attendance list.", name=form.name.data.strip()), "success")
-        return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance"))
+        return redirect(
+            url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance")
+        )
     return _render_detail(cluster, role, meeting, None, form, 422)
 
 
@@ -320,11 +346,15 @@ def unattend(slug: str, meeting_id: int, attendance_id: int):
     meeting = meeting_in(cluster, meeting_id)
     row = db.session.get(Attendance, attendance_id)
     if row is None or row.meeting_id != meeting.id or not ConfirmForm().validate_on_submit():
-        return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance"))
+        return redirect(
+            url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance")
+        )
     remove_attendance(cluster, meeting, row)
     db.session.commit()
     flash(_("Removed from the attendance list."), "success")
-    return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance"))
+    return redirect(
+        url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance")
+    )
 
 
 def _csv(body: bytes, filename: str) -> Response:
@@ -434,4 +464,6 @@ def confirm_import(slug: str, meeting_id: int):
     count = import_sheet(cluster, meeting, sheet)
     db.session.commit()
     flash(_("%(count)d people added to the attendance list.", count=count), "success")
-    return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance"))
+    return redirect(
+        url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance")
+    )

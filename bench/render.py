@@ -1,0 +1,206 @@
+"""Benchmark: the DOCX renderer against pandoc on the same synthetic strategy.
+
+Run: ``.venv/bin/python bench/render.py`` (from the project root). Builds a strategy of
+about 60 pages (40 Markdown sections, an action plan of 200 rows) and one of about 300
+pages (200 sections, 1,000 rows), and prints, side by side: the renderer's time in this
+process (best of 3) with and without charts, the charts alone, the peak memory
+(tracemalloc: Python objects only; lxml's tree lives in libxml2's C heap), the bare cost
+of serialising and zipping the same document.xml (the floor any writer pays), and
+pandoc's time converting the same content, written as Markdown, to DOCX
+(``pandoc -f gfm``), with the ratios. Output files go to ``bench/out/``.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import shutil
+import subprocess
+import sys
+import time
+import tracemalloc
+import zipfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from lxml import etree  # noqa: E402
+
+from charts import figures  # noqa: E402
+from worker.renderer import render_strategy  # noqa: E402
+from worker.renderer.document import build_document  # noqa: E402
+from worker.renderer.package import COMPRESSION_LEVEL  # noqa: E402
+from worker.renderer.sample import sample_snapshot  # noqa: E402
+from worker.renderer.structured import gantt_rows  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+SIZES = (("~60 pages", 40, 200), ("~300 pages", 200, 1000))
+REPEAT = 3
+WORDS_PER_PAGE = 500  # 11 pt on A4, tables and headings included (an estimate)
+ACTION_ROWS_PER_PAGE = 18  # landscape table rows per page (an estimate)
+
+
+def best_of(fn: Callable[[], Any], repeat: int = REPEAT) -> tuple[float, Any]:
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def peak_memory(fn: Callable[[], Any]) -> int:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def to_markdown(snapshot: Mapping[str, Any]) -> str:
+    """The same content as GitHub-flavoured Markdown, for pandoc."""
+    out = [f"# {snapshot['cluster']['name']}", "", snapshot["title"], ""]
+    for i, stage in enumerate(snapshot["stages"], 1):
+        out += [f"# {i}. {stage['title']}", ""]
+        for j, section in enumerate(stage["sections"], 1):
+            out += [f"## {i}.{j} {section['title']}", ""]
+            kind, content = section["kind"], section["content"]
+            if kind == "text":
+                out += [content.replace("\n### ", "\n##### "), ""]
+            elif kind == "swot":
+                keys = ("strengths", "weaknesses", "opportunities", "threats")
+                out += ["| " + " | ".join(keys[:2]) + " |", "|---|---|"]
+                for a, b in (keys[:2], keys[2:]):
+                    out.append(f"| {'<br>'.join(content[a])} | {'<br>'.join(content[b])} |")
+                out.append("")
+            elif kind == "goals":
+                for g, goal in enumerate(content, 1):
+                    out += [f"### {g}. {goal['title']}", "", goal["description"], ""]
+                    for o, objective in enumerate(goal["objectives"], 1):
+                        out += [
+                            f"#### {g}.{o} {objective['title']}",
+                            "",
+                            objective["description"],
+                            "",
+                        ]
+            elif kind in ("action_plan", "kpi"):
+                keys = [k for k in content[0] if k != "id"] if content else []
+                out += ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
+                for row in content:
+                    out.append("| " + " | ".join(str(row[k]) for k in keys) + " |")
+                out.append("")
+    out += ["# Annex", "", "| name | kind | city |", "|---|---|---|"]
+    out += [f"| {o['name']} | {o['kind']} | {o['city']} |" for o in snapshot["organisations"]]
+    return "\n".join(out) + "\n"
+
+
+def bare_write(document_xml: bytes) -> Callable[[], bytes]:
+    """Serialise an already built document.xml tree and zip it: a writer's floor."""
+    tree = etree.fromstring(document_xml)
+
+    def write() -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            data = etree.tostring(tree, encoding="UTF-8", standalone=True)
+            archive.writestr(
+                "word/document.xml",
+                data,
+                compress_type=zipfile.ZIP_DEFLATED,
+                compresslevel=COMPRESSION_LEVEL,
+            )
+        return buffer.getvalue()
+
+    return write
+
+
+def draw_charts(snapshot: Mapping[str, Any]) -> None:
+    """The charts the renderer draws for this snapshot, drawn alone."""
+    plan = [s for st in snapshot["stages"] for s in st["sections"] if s["kind"] == "action_plan"]
+    figures.gantt(gantt_rows(plan[0]["content"]), "Harmonogram działań", fmt="png")
+    counts: dict[str, int] = {}
+    for org in snapshot["organisations"]:
+        counts[org["kind"]] = counts.get(org["kind"], 0) + 1
+    figures.organisation_mix(counts, snapshot["organisation_kind_labels"], fmt="png")
+
+
+def measure(label: str, sections: int, actions: int) -> dict[str, Any]:
+    snapshot = sample_snapshot(sections=sections, actions=actions)
+    markdown = to_markdown(snapshot)
+    words = len(markdown.split())
+    pages = words / WORDS_PER_PAGE + actions / ACTION_ROWS_PER_PAGE
+    render_strategy(snapshot)  # warm up imports and caches
+    full, docx = best_of(lambda: render_strategy(snapshot))
+    no_charts, _ = best_of(lambda: build_document(snapshot, charts=False))
+    charts, _ = best_of(lambda: draw_charts(snapshot))
+    peak = peak_memory(lambda: render_strategy(snapshot))
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        document_xml = archive.read("word/document.xml")
+    bare, _ = best_of(bare_write(document_xml))
+    name = label.strip("~").replace(" ", "-")
+    (OUT / f"strategy-{name}.docx").write_bytes(docx)
+    source = OUT / f"strategy-{name}.md"
+    source.write_text(markdown, encoding="utf-8")
+    pandoc = None
+    if shutil.which("pandoc"):
+        target = OUT / f"pandoc-{name}.docx"
+        command = ["pandoc", "-f", "gfm", "-o", str(target), str(source)]
+        pandoc, _ = best_of(lambda: subprocess.run(command, check=True))
+    return {
+        "label": label,
+        "sections / actions": f"{sections} / {actions}",
+        "words (est. pages)": f"{words:,} (~{pages:.0f})",
+        "document.xml size": f"{len(document_xml) / 1e6:.1f} MB",
+        "docx size": f"{len(docx) / 1e6:.2f} MB",
+        "full": full,
+        "no_charts": no_charts,
+        "charts": charts,
+        "peak": peak,
+        "bare": bare,
+        "pandoc": pandoc,
+    }
+
+
+def seconds(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f} s"
+
+
+def ratio(a: float, b: float | None) -> str:
+    return "n/a" if not b else f"{a / b:.2f}×"
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    results = [measure(*size) for size in SIZES]
+    rows = [
+        ("sections / actions", lambda r: r["sections / actions"]),
+        ("words (est. pages)", lambda r: r["words (est. pages)"]),
+        ("document.xml / .docx", lambda r: f"{r['document.xml size']} / {r['docx size']}"),
+        ("renderer, with charts (best of 3)", lambda r: seconds(r["full"])),
+        ("renderer, without charts", lambda r: seconds(r["no_charts"])),
+        ("charts alone (Gantt + members)", lambda r: seconds(r["charts"])),
+        ("peak memory, Python heap (tracemalloc)", lambda r: f"{r['peak'] / 2**20:.1f} MiB"),
+        ("bare serialise + zip of document.xml", lambda r: seconds(r["bare"])),
+        ("pandoc -f gfm -o out.docx (best of 3)", lambda r: seconds(r["pandoc"])),
+        ("ratio renderer / pandoc", lambda r: ratio(r["full"], r["pandoc"])),
+        ("ratio renderer w/o charts / pandoc", lambda r: ratio(r["no_charts"], r["pandoc"])),
+        ("ratio renderer / bare write", lambda r: ratio(r["full"], r["bare"])),
+    ]
+    width = max(len(name) for name, _ in rows) + 2
+    columns = [r["label"] for r in results]
+    print("".ljust(width) + "".join(c.rjust(22) for c in columns))
+    for name, get in rows:
+        print(name.ljust(width) + "".join(str(get(r)).rjust(22) for r in results))
+    small, large = results
+    scale = large["no_charts"] / small["no_charts"]
+    print(f"\nsize ×5 → time ×{scale:.1f} without charts (linear would be ×5)")
+    print(f"files in {OUT.relative_to(ROOT)}/")
+
+
+if __name__ == "__main__":
+    main()

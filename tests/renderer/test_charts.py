@@ -1,0 +1,127 @@
+"""The shared charts: valid SVG/PNG, the same bytes for the same data, safe in threads."""
+
+from __future__ import annotations
+
+import io
+import struct
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+
+import pytest
+from lxml import etree
+from PIL import Image
+
+from charts import activity, bar_chart, gantt, organisation_mix, stage_progress
+
+KIND_LABELS = {
+    "enterprise": "Przedsiębiorstwa",
+    "business_support": "Instytucje otoczenia biznesu",
+    "science": "Jednostki naukowe",
+    "other": "Inne",
+}
+STATE_LABELS = {
+    "locked": "zablokowany",
+    "drafting": "w przygotowaniu",
+    "in_review": "w recenzji",
+    "approved": "zatwierdzony",
+}
+
+
+def plan(n: int) -> list[tuple[str, date | None, date | None]]:
+    start = date(2027, 1, 1)
+    return [
+        (f"{i}. Działanie żółć", start + timedelta(days=7 * i), start + timedelta(days=7 * i + 60))
+        for i in range(n)
+    ]
+
+
+CHARTS = {
+    "organisation_mix": lambda fmt: organisation_mix(
+        {"enterprise": 12, "science": 3, "business_support": 4},
+        KIND_LABELS,
+        fmt,
+        title="Członkowie",
+    ),
+    "bar_chart": lambda fmt: bar_chart([("MAKROS", 30), ("e-Medycyna", 12.5)], "Uczestnicy", fmt),
+    "stage_progress": lambda fmt: stage_progress(
+        [("MAKROS", ["approved", "in_review", "drafting", "locked"]), ("KREA", ["odd"])],
+        STATE_LABELS,
+        fmt,
+        stage_labels=["Diagnoza", "Cele", "Działania", "Zatwierdzenie"],
+    ),
+    "activity": lambda fmt: activity(
+        [(f"2026-W{i:02d}", i % 5, i % 3) for i in range(20)],
+        {"revisions": "Wersje", "comments": "Komentarze", "title": "Aktywność"},
+        fmt,
+    ),
+    "gantt": lambda fmt: gantt(plan(12), "Harmonogram działań", fmt),
+}
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+@pytest.mark.parametrize("name", sorted(CHARTS))
+def test_svg_valid_and_deterministic(name):
+    first, second = CHARTS[name]("svg"), CHARTS[name]("svg")
+    assert first == second
+    root = etree.fromstring(first)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert b"<dc:date>" not in first  # no timestamp in the metadata
+
+
+@pytest.mark.parametrize("name", sorted(CHARTS))
+def test_png_valid_and_deterministic(name):
+    first, second = CHARTS[name]("png"), CHARTS[name]("png")
+    assert first == second
+    with Image.open(io.BytesIO(first)) as image:
+        image.verify()
+    width, height = png_size(first)
+    assert width > 100 and height > 100
+
+
+def test_polish_labels_stay_text_in_svg():
+    svg = CHARTS["organisation_mix"]("svg").decode("utf-8")
+    assert "Przedsiębiorstwa" in svg and "Członkowie" in svg
+
+
+def test_colour_blind_safe_palette_is_used():
+    svg = CHARTS["organisation_mix"]("svg").decode("utf-8").upper()
+    assert "#0072B2" in svg and "#E69F00" in svg
+
+
+def test_gantt_skips_rows_without_dates_and_grows_capped():
+    rows = plan(3) + [("no dates", None, None), ("half", date(2027, 1, 1), None)]
+    assert gantt(rows, "H") == gantt(plan(3), "H")
+    small, medium, huge = (png_size(gantt(plan(n), "H"))[1] for n in (3, 30, 1000))
+    assert small < medium < huge
+    assert huge == png_size(gantt(plan(2000), "H"))[1]  # capped
+
+
+def test_empty_data_still_draws():
+    for fmt in ("svg", "png"):
+        assert organisation_mix({}, {}, fmt)
+        assert bar_chart([], "", fmt)
+        assert stage_progress([], {}, fmt)
+        assert activity([], {}, fmt)
+        assert gantt([], "", fmt)
+
+
+def test_unknown_format_is_refused():
+    with pytest.raises(ValueError):
+        bar_chart([("a", 1)], "t", "gif")
+
+
+def test_unprintable_labels_are_dropped():
+    svg = bar_chart([("a\ud800b\x00c", 1)], "t\x7f", "svg")
+    assert b"abc" in svg
+
+
+def test_threads_draw_the_same_bytes():
+    expected = {name: make("png") for name, make in CHARTS.items()}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda name: (name, CHARTS[name]("png")), sorted(CHARTS)))
+    for name, data in results:
+        assert data == expected[name]

@@ -1,0 +1,1 @@
+"""Statistics of the clusters: for the agency (all clusters) and per cluster."""

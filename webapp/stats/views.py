@@ -1,0 +1,218 @@
+"""The statistics pages: the agency's (all clusters, admins only) and each cluster's.
+
+Charts are drawn by `charts` (matplotlib, server-side) and served from their own URLs as
+SVG images, so the page needs no script and no inline style; each chart has a table with
+the same figures beside it, for screen readers and for copying.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, render_template, url_for
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from charts import figures as charts
+from webapp.access import cluster_for
+from webapp.extensions import login_manager
+from webapp.i18n_labels import ORGANISATION_KIND_LABELS, STAGE_STATE_LABELS
+from webapp.meetings.csv_import import safe_cell
+from webapp.meetings.operations import default_title
+from webapp.meetings.queries import MeetingRow, meetings_of
+from webapp.models import Cluster
+from webapp.stats.queries import Stats, compute
+
+bp = Blueprint("stats", __name__)
+
+CHARTS = ("organisations", "participants", "progress", "activity")
+#: An SVG image is a document of its own: matplotlib styles its elements inline.
+SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+def _agency() -> Stats:
+    """All clusters; only the agency (platform admins) sees them together."""
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    if not current_user.is_admin:
+        abort(403)
+    return compute(None)
+
+
+def _lang() -> str:
+    return str(get_locale() or "pl")
+
+
+# --- pages ---------------------------------------------------------------------------
+
+
+@bp.route("/stats")
+def agency():
+    stats = _agency()
+    return _page(stats, None, None)
+
+
+@bp.route("/c/<slug>/stats")
+def cluster(slug: str):
+    found, _role = cluster_for(slug)
+    return _page(compute([found.id]), found, meetings_of(found))
+
+
+def _page(stats: Stats, cluster: Cluster | None, meetings: list[MeetingRow] | None) -> str:
+    if cluster is None:
+        chart_url = lambda name: url_for("stats.agency_chart", name=name)  # noqa: E731
+        csv_url = url_for("stats.agency_csv")
+    else:
+        chart_url = lambda name: url_for("stats.cluster_chart", slug=cluster.slug, name=name)  # noqa: E731
+        csv_url = url_for("stats.cluster_csv", slug=cluster.slug)
+    lang = _lang()
+    return render_template(
+        "stats/dashboard.html",
+        stats=stats,
+        cluster=cluster,
+        meetings=meetings,
+        chart_url=chart_url,
+        csv_url=csv_url,
+        stage_titles={key: title.get(lang) for key, title in stats.stage_titles.items()},
+        week_label=lambda week: format_date(week.start, "medium"),
+    )
+
+
+# --- charts --------------------------------------------------------------------------
+
+
+def _chart(stats: Stats, name: str, meetings: list[MeetingRow] | None) -> Response:
+    lang = _lang()
+    if name == "organisations":
+        labels = {kind: str(label) for kind, label in ORGANISATION_KIND_LABELS.items()}
+        body = charts.organisation_mix(
+            stats.organisations, labels, title=_("Organisations by kind")
+        )
+    elif name == "participants" and meetings is not None:
+        # Short names ("Workshop 3") keep the bars readable; titles are in the table.
+        values = [
+            (
+                default_title(row.meeting.kind, row.meeting.number)
+                if row.meeting.kind != "other"
+                else row.meeting.title,
+                row.participants,
+            )
+            for row in meetings
+            if row.meeting.held
+        ]
+        body = charts.bar_chart(values, _("Participants per meeting"))
+    elif name == "participants":
+        values = [(c.name, c.participants) for c in stats.clusters]
+        body = charts.bar_chart(values, _("Participants of the initiating conferences"))
+    elif name == "progress":
+        keys = stats.stage_keys
+        rows = [(c.name, [dict(c.stages).get(key, "") for key in keys]) for c in stats.clusters]
+        body = charts.stage_progress(
+            rows,
+            {state: str(label) for state, label in STAGE_STATE_LABELS.items()},
+            stage_labels=[stats.stage_titles[key].get(lang) for key in keys],
+            title=_("Progress of the strategies by stage"),
+        )
+    elif name == "activity":
+        weeks = [(w.label, w.revisions, w.comments) for w in stats.activity]
+        body = charts.activity(
+            weeks,
+            {
+                "revisions": _("Revisions"),
+                "comments": _("Comments"),
+                "title": _("Activity per week"),
+            },
+        )
+    else:
+        abort(404)
+    response = Response(body, mimetype="image/svg+xml")
+    response.headers["Content-Security-Policy"] = SVG_CSP
+    response.headers["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+@bp.route("/stats/charts/<name>.svg")
+def agency_chart(name: str):
+    if name not in CHARTS:
+        abort(404)
+    return _chart(_agency(), name, None)
+
+
+@bp.route("/c/<slug>/stats/charts/<name>.svg")
+def cluster_chart(slug: str, name: str):
+    found, _role = cluster_for(slug)
+    if name not in CHARTS:
+        abort(404)
+    meetings = meetings_of(found) if name == "participants" else None
+    return _chart(compute([found.id]), name, meetings)
+
+
+# --- CSV -----------------------------------------------------------------------------
+
+
+def _csv(stats: Stats, filename: str) -> Response:
+    """One row per cluster and a row for all of them (organisations counted once there)."""
+    lang = _lang()
+    keys = stats.stage_keys
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [
+            _("Cluster"),
+            _("Short name"),
+            _("Organisations"),
+            *[str(ORGANISATION_KIND_LABELS[k]) for k in stats.organisations],
+            _("Conference participants"),
+            _("Workshops held"),
+            _("Workshops planned"),
+            *[stats.stage_titles[key].get(lang) for key in keys],
+        ]
+    )
+    for c in stats.clusters:
+        states = dict(c.stages)
+        writer.writerow(
+            [
+                safe_cell(c.name),
+                c.slug,
+                c.organisations,
+                *[c.kinds.get(k, 0) for k in stats.organisations],
+                c.participants,
+                c.workshops_held,
+                c.workshops_planned,
+                *[str(STAGE_STATE_LABELS.get(states.get(key, ""), "")) for key in keys],
+            ]
+        )
+    writer.writerow(
+        [
+            _("All clusters (%(count)d)", count=len(stats.clusters)),
+            "",
+            stats.distinct_organisations,
+            *stats.organisations.values(),
+            stats.conference_participants,
+            stats.workshops_held,
+            stats.workshops_planned,
+            *["" for _key in keys],
+        ]
+    )
+    writer.writerow([_("Memberships"), "", stats.memberships])
+    writer.writerow(
+        [_("Organisations per cluster on average"), "", stats.avg_organisations_per_cluster]
+    )
+    return Response(
+        buffer.getvalue().encode("utf-8-sig"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/stats.csv")
+def agency_csv():
+    return _csv(_agency(), "statistics.csv")
+
+
+@bp.route("/c/<slug>/stats.csv")
+def cluster_csv(slug: str):
+    found, _role = cluster_for(slug)
+    return _csv(compute([found.id]), f"statistics-{found.slug}.csv")

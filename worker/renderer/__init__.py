@@ -1,0 +1,57 @@
+"""The DOCX renderer: a strategy snapshot in, the bytes of a Word document out.
+
+Pure: no Flask, no database, no imports from ``webapp`` or ``workflows``, so the worker
+(and a benchmark, and tests) can call it with plain data. The same snapshot always gives
+the same bytes (zip dates and core properties come from ``created_at``), so a document
+version can be checked by its checksum.
+
+Snapshot (plain JSON-able data; every key may be missing or of the wrong type, and the
+renderer still produces a document that opens)::
+
+    {"language": "pl" | "en",            # document language, Polish by default
+     "version": 3,                        # printed "Wersja 3"; core property revision
+     "created_at": "2026-11-27T12:00:00+00:00",  # the date printed and stamped
+     "final": false,                      # false: "WERSJA ROBOCZA"/"DRAFT" on every page
+     "cluster": {"slug", "name", "sector", "goal"},
+     "title": "Strategia rozwoju klastra",  # the definition's title in the language
+     "stages": [{"key", "title", "state",
+                 "sections": [{"key", "title", "kind", "content", "revision"}]}],
+     "organisations": [{"name", "kind", "city"}],  # member organisations
+     "organisation_kind_labels": {"enterprise": "Przedsiębiorstwa", ...},
+     "meetings": [{"kind", "title", "number", "starts_at", "place",
+                   "participants": int, "organisations": [str]}],
+     "signoffs": [{"organisation", "kind", "person", "signed_at"}]}
+
+Section ``content`` by ``kind`` (CONTRACT.md): ``text`` a Markdown string; ``swot``
+``{"strengths", "weaknesses", "opportunities", "threats"}`` lists of strings; ``goals``
+``[{"id", "title", "description", "objectives": [{"id", "title", "description"}]}]``;
+``action_plan`` ``[{"id", "action", "objective_id", "owner", "start", "end",
+"budget_pln", "funding_source", "kpi", "baseline", "target"}]`` (ISO dates, decimal
+strings); ``kpi`` ``[{"id", "indicator", "unit", "baseline", "target", "year"}]``.
+
+The document: cover, table of contents (a TOC field Word fills in), one numbered
+Heading 1 per stage ("1. Diagnoza") and Heading 2 per section ("1.4 Analiza SWOT"),
+the action plan in a landscape section with its Gantt chart, sign-offs when final, and
+annexes (members by kind with a chart, meetings with attendance).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from worker.renderer.document import build_document
+
+__all__ = ["render_strategy"]
+
+
+def render_strategy(
+    snapshot: Mapping[str, Any], progress: Callable[[int, str], None] | None = None
+) -> bytes:
+    """Render a strategy snapshot to DOCX bytes.
+
+    ``progress`` (if given) is called with ``(percent, step)`` at a few points, percent
+    rising from 0 to 100, step one of ``start``, ``charts``, ``sections``, ``annexes``,
+    ``packaging``, ``done``.
+    """
+    return build_document(snapshot, progress)

@@ -28,20 +28,47 @@ def main() -> int:
         )
     )
     password = subprocess.check_output(
-        [str(BIN / "python"), "-c", "from webapp import create_app\n"
-         "from webapp.demo.load import demo_password\n"
-         "with create_app().app_context(): print(demo_password())"],
-        env=env, cwd=ROOT, text=True,
+        [
+            str(BIN / "python"),
+            "-c",
+            "from webapp import create_app\n"
+            "from webapp.demo.load import demo_password\n"
+            "with create_app().app_context(): print(demo_password())",
+        ],
+        env=env,
+        cwd=ROOT,
+        text=True,
     ).strip()
     worker = subprocess.Popen(
-        [str(BIN / "celery"), "-A", "worker.celery_app", "worker", "--loglevel=INFO",
-         "--concurrency=2", "--beat", "--schedule", str(Path(env["DATA_DIR"]) / "celerybeat-schedule")],
-        env=env, cwd=ROOT,
+        [
+            str(BIN / "celery"),
+            "-A",
+            "worker.celery_app",
+            "worker",
+            "--loglevel=INFO",
+            "--concurrency=2",
+            "--beat",
+            "--schedule",
+            str(Path(env["DATA_DIR"]) / "celerybeat-schedule"),
+        ],
+        env=env,
+        cwd=ROOT,
     )
     web = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--bind", f"{host}:{port}", "--workers", "2", "--threads", "4",
-         "--access-logfile", "-", "webapp.wsgi:app"],
-        env=env, cwd=ROOT,
+        [
+            str(BIN / "gunicorn"),
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
+            "webapp.wsgi:app",
+        ],
+        env=env,
+        cwd=ROOT,
     )
     time.sleep(1.5)
     print_banner(host, port, accounts, password)

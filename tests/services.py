@@ -57,9 +57,21 @@ class RedisServer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.workdir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         import redis
 
@@ -71,13 +83,27 @@ class RedisServer:
             self.process.wait(10)
 
 
-def start_worker(env: dict, log: Path, concurrency: int = 1, extra: tuple[str, ...] = ()) -> subprocess.Popen:
+def start_worker(
+    env: dict, log: Path, concurrency: int = 1, extra: tuple[str, ...] = ()
+) -> subprocess.Popen:
     """A real Celery worker process, as `make run` and docker-compose start it."""
     return subprocess.Popen(
-        [str(BIN / "celery"), "-A", "worker.celery_app", "worker", "--loglevel=INFO",
-         f"--concurrency={concurrency}", "--pool=prefork", "--without-gossip",
-         "--without-mingle", *extra],
-        env=env, cwd=ROOT, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+        [
+            str(BIN / "celery"),
+            "-A",
+            "worker.celery_app",
+            "worker",
+            "--loglevel=INFO",
+            f"--concurrency={concurrency}",
+            "--pool=prefork",
+            "--without-gossip",
+            "--without-mingle",
+            *extra,
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
 
@@ -121,8 +147,12 @@ def admin_url() -> str:
 def _connect(dbname: str | None = None) -> psycopg.Connection:
     url = make_url(admin_url())
     return psycopg.connect(
-        host=url.host or "127.0.0.1", port=url.port or 5432, user=url.username,
-        password=url.password, dbname=dbname or url.database, autocommit=True,
+        host=url.host or "127.0.0.1",
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        dbname=dbname or url.database,
+        autocommit=True,
     )
 
 

@@ -27,7 +27,9 @@ def role_in(cluster: Cluster, user: User | None) -> Role | None:
     return effective_role(user.is_admin, membership_role)
 
 
-def cluster_for(slug: str, permission: Permission = Permission.VIEW_CLUSTER) -> tuple[Cluster, Role]:
+def cluster_for(
+    slug: str, permission: Permission = Permission.VIEW_CLUSTER
+) -> tuple[Cluster, Role]:
     if not current_user.is_authenticated:
         # Not signed in: off to the sign-in page (the API answers 401), never a hint
         # whether the cluster exists.
@@ -46,8 +48,10 @@ def require(role: Role | None, permission: Permission) -> None:
 
 
 def require_admin() -> None:
-    if not (current_user.is_authenticated and current_user.is_admin):
-        abort(404 if not current_user.is_authenticated else 403)
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    if not current_user.is_admin:
+        abort(403)
 
 
 def visible_clusters(user: User) -> list[tuple[Cluster, Role]]:

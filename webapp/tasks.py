@@ -25,7 +25,12 @@ def enqueue(name: str, *args: object) -> None:
     """Send a task now, or raise BrokerUnavailable (never hang waiting for the broker)."""
     celery = client()
     with celery.connection_for_write() as connection:
-        failures = (OperationalError, OSError, *connection.connection_errors, *connection.channel_errors)
+        failures = (
+            OperationalError,
+            OSError,
+            *connection.connection_errors,
+            *connection.channel_errors,
+        )
         try:
             celery.send_task(
                 name, args=list(args), retry=False, connection=connection, ignore_result=True

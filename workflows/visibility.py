@@ -50,11 +50,17 @@ def visible_visibilities(role: Role | str | None) -> tuple[str, ...]:
     return tuple(v for v in VISIBILITIES if can_see_comment(role, v))
 
 
-def blocking_visibilities() -> tuple[str, ...]:
-    """Visibilities whose open objections block a stage: those every role in the cluster
-    sees. A moderators-only objection never blocks, or its existence would leak through
-    the "1 open objection" a member is shown."""
+def visible_to_everyone() -> tuple[str, ...]:
+    """Visibilities every role in a cluster sees: what an aggregate shown to anyone (a
+    statistic, a blocking count) may include."""
     return tuple(v for v in VISIBILITIES if all(can_see_comment(r, v) for r in Role))
+
+
+def blocking_visibilities() -> tuple[str, ...]:
+    """Visibilities whose open objections block a stage: those every role sees. A
+    moderators-only objection never blocks, or its existence would leak through the
+    "1 open objection" a member is shown."""
+    return visible_to_everyone()
 
 
 def may_post(role: Role | str | None, visibility: str, kind: str) -> bool:
@@ -99,8 +105,5 @@ def may_hide(role: Role | str | None) -> bool:
 def blocks_stage(kind: str, visibility: str, resolved: bool, removed: bool) -> bool:
     """Does this comment hold its stage back from being submitted or approved?"""
     return (
-        kind == OBJECTION
-        and visibility in blocking_visibilities()
-        and not resolved
-        and not removed
+        kind == OBJECTION and visibility in blocking_visibilities() and not resolved and not removed
     )

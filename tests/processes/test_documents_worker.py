@@ -21,14 +21,23 @@ SLUG = "makros"
 def stack(golden: Golden, tmp_path: Path, redis_server):  # noqa: ANN201
     """The app in-process on a copy of the demo, sharing its database with worker processes."""
     url, _ = golden.clone("sqlite", tmp_path)
-    settings = {"DOCUMENT_REQUEUE_AFTER": "1", "DOCUMENT_STALE_RENDERING": "300", "SWEEP_INTERVAL": "1"}
+    settings = {
+        "DOCUMENT_REQUEUE_AFTER": "1",
+        "DOCUMENT_STALE_RENDERING": "300",
+        "SWEEP_INTERVAL": "1",
+    }
     app = make_app(
         url,
         REDIS_URL=redis_server.url,
-        CELERY={"broker_url": redis_server.url, "result_backend": redis_server.url,
-                "task_ignore_result": True},
+        CELERY={
+            "broker_url": redis_server.url,
+            "result_backend": redis_server.url,
+            "task_ignore_result": True,
+        },
     )
-    env = services.process_env(DATA_DIR=str(tmp_path), DATABASE_URL=url, REDIS_URL=redis_server.url, **settings)
+    env = services.process_env(
+        DATA_DIR=str(tmp_path), DATABASE_URL=url, REDIS_URL=redis_server.url, **settings
+    )
 
     class Stack:
         workers: list = []
@@ -39,13 +48,24 @@ def stack(golden: Golden, tmp_path: Path, redis_server):  # noqa: ANN201
             return worker
 
     stack = Stack()
-    stack.app, stack.client, stack.redis, stack.log = app, app.test_client(), redis_server, tmp_path / "worker.log"
+    stack.app, stack.client, stack.redis, stack.log = (
+        app,
+        app.test_client(),
+        redis_server,
+        tmp_path / "worker.log",
+    )
     yield stack
     for worker in stack.workers:
         services.stop_process(worker)
 
 
-def poll(client, headers, document_id: int, until: tuple[str, ...] = ("done", "failed"), timeout: float = 90) -> dict:  # noqa: ANN001
+def poll(
+    client,
+    headers,
+    document_id: int,
+    until: tuple[str, ...] = ("done", "failed"),
+    timeout: float = 90,
+) -> dict:  # noqa: ANN001
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         body = client.get(f"/api/v1/documents/{document_id}", headers=headers).get_json()

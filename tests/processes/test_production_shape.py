@@ -14,8 +14,12 @@ from tests.conftest import DEMO_PASSWORD, build_database
 from tests.processes.test_worker_health import ping
 
 
-def http(method: str, url: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
-    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body else None)
+def http(
+    method: str, url: str, body: dict | None = None, token: str | None = None
+) -> tuple[int, dict]:
+    request = urllib.request.Request(
+        url, method=method, data=json.dumps(body).encode() if body else None
+    )
     request.add_header("Content-Type", "application/json")
     if token:
         request.add_header("Authorization", f"Bearer {token}")
@@ -31,22 +35,36 @@ def test_gunicorn_and_worker_on_postgresql_and_redis(tmp_path: Path, redis_serve
     with services.pg_database(name) as database:
         build_database(database)
         env = services.process_env(
-            DATA_DIR=str(tmp_path), DATABASE_URL=database, REDIS_URL=redis_server.url,
+            DATA_DIR=str(tmp_path),
+            DATABASE_URL=database,
+            REDIS_URL=redis_server.url,
             SECRET_KEY="production-shape-test",
         )
         port = services.free_port()
         web = subprocess.Popen(
-            [str(services.BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
-             "webapp.wsgi:app"],
-            env=env, cwd=services.ROOT, stdout=(tmp_path / "web.log").open("ab"),
-            stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                str(services.BIN / "gunicorn"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "webapp.wsgi:app",
+            ],
+            env=env,
+            cwd=services.ROOT,
+            stdout=(tmp_path / "web.log").open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         worker = services.start_worker(env, tmp_path / "worker.log", concurrency=2)
         base = f"http://127.0.0.1:{port}"
         try:
             services.wait_for(lambda: http("GET", f"{base}/healthz")[0] == 200, what="gunicorn")
-            status, body = http("POST", f"{base}/api/v1/auth/token",
-                                {"email": "admin@example.org", "password": DEMO_PASSWORD})
+            status, body = http(
+                "POST",
+                f"{base}/api/v1/auth/token",
+                {"email": "admin@example.org", "password": DEMO_PASSWORD},
+            )
             assert status == 200
             status, body = http("GET", f"{base}/api/v1/clusters", token=body["token"])
             assert status == 200 and len(body["clusters"]) == 5

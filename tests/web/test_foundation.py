@@ -69,7 +69,9 @@ def test_demo_accounts_json_shape(app):
     assert result.exit_code == 0, result.output
     accounts = json.loads(result.output)
     assert accounts[0] == {
-        "email": "admin@example.org", "role": "admin", "cluster": None,
+        "email": "admin@example.org",
+        "role": "admin",
+        "cluster": None,
         "organisation": "Mazowiecka Agencja Innowacji",
     }
     roles = {(a["cluster"], a["role"]) for a in accounts[1:]}

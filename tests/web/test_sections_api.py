@@ -34,8 +34,15 @@ def test_get_section_has_shape_and_etag(client, member):
 def test_save_makes_a_revision(client, member):
     current = client.get(url("swot"), headers=member).get_json()
     assert current["revision"] == 0
-    content = {"strengths": ["Silne studia projektowe"], "weaknesses": [], "opportunities": [], "threats": []}
-    response = client.put(url("swot"), json={"content": content, "base_revision": 0}, headers=member)
+    content = {
+        "strengths": ["Silne studia projektowe"],
+        "weaknesses": [],
+        "opportunities": [],
+        "threats": [],
+    }
+    response = client.put(
+        url("swot"), json={"content": content, "base_revision": 0}, headers=member
+    )
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["revision"] == 1 and response.get_json()["merged"] is False
     assert client.get(url("swot"), headers=member).get_json()["content"] == content
@@ -48,9 +55,15 @@ def test_non_overlapping_saves_merge(client, member, other_member):
     lines = base["content"].split("\n")
     mine = "\n".join(["MOJE ZDANIE", *lines])
     theirs = "\n".join([*lines, "ICH ZDANIE"])
-    first = client.put(url("profile"), json={"content": theirs, "base_revision": base["revision"]}, headers=other_member)
+    first = client.put(
+        url("profile"),
+        json={"content": theirs, "base_revision": base["revision"]},
+        headers=other_member,
+    )
     assert first.status_code == 200
-    second = client.put(url("profile"), json={"content": mine, "base_revision": base["revision"]}, headers=member)
+    second = client.put(
+        url("profile"), json={"content": mine, "base_revision": base["revision"]}, headers=member
+    )
     assert second.status_code == 200, second.get_json()
     assert second.get_json()["merged"] is True
     final = client.get(url("profile"), headers=member).get_json()["content"]
@@ -59,21 +72,41 @@ def test_non_overlapping_saves_merge(client, member, other_member):
 
 def test_overlapping_saves_conflict_and_nothing_is_written(client, member, other_member):
     base = client.get(url("profile"), headers=member).get_json()
-    first = client.put(url("profile"), json={"content": "ich wersja", "base_revision": base["revision"]}, headers=other_member)
+    first = client.put(
+        url("profile"),
+        json={"content": "ich wersja", "base_revision": base["revision"]},
+        headers=other_member,
+    )
     assert first.status_code == 200
-    second = client.put(url("profile"), json={"content": "moja wersja", "base_revision": base["revision"]}, headers=member)
+    second = client.put(
+        url("profile"),
+        json={"content": "moja wersja", "base_revision": base["revision"]},
+        headers=member,
+    )
     assert second.status_code == 409
     body = second.get_json()
     assert body["error"]["code"] == "conflict"
-    assert body["theirs"] == "ich wersja" and body["yours"] == "moja wersja" and body["base"] == base["content"]
+    assert (
+        body["theirs"] == "ich wersja"
+        and body["yours"] == "moja wersja"
+        and body["base"] == base["content"]
+    )
     assert client.get(url("profile"), headers=member).get_json()["content"] == "ich wersja"
 
 
 def test_stale_if_match_is_412(client, member):
     current = client.get(url("profile"), headers=member).get_json()
-    ok = client.put(url("profile"), json={"content": "nowy tekst"}, headers={**member, "If-Match": f'"{current["revision"]}"'})
+    ok = client.put(
+        url("profile"),
+        json={"content": "nowy tekst"},
+        headers={**member, "If-Match": f'"{current["revision"]}"'},
+    )
     assert ok.status_code == 200
-    stale = client.put(url("profile"), json={"content": "inny"}, headers={**member, "If-Match": f'"{current["revision"]}"'})
+    stale = client.put(
+        url("profile"),
+        json={"content": "inny"},
+        headers={**member, "If-Match": f'"{current["revision"]}"'},
+    )
     assert stale.status_code == 412
 
 
@@ -81,13 +114,21 @@ def test_stale_if_match_is_412(client, member):
     ("key", "content", "field"),
     [
         ("swot", "just a string", ""),
-        ("swot", {"strengths": "not a list", "weaknesses": [], "opportunities": [], "threats": []}, "strengths"),
+        (
+            "swot",
+            {"strengths": "not a list", "weaknesses": [], "opportunities": [], "threats": []},
+            "strengths",
+        ),
         ("profile", "x" * 5_000_001, ""),
     ],
 )
 def test_invalid_content_is_422_naming_the_field(client, member, key, content, field):
     before = client.get(url(key), headers=member).get_json()
-    response = client.put(url(key), json={"content": content, "base_revision": before["revision"]}, headers={**member, "Accept-Language": "en"})
+    response = client.put(
+        url(key),
+        json={"content": content, "base_revision": before["revision"]},
+        headers={**member, "Accept-Language": "en"},
+    )
     assert response.status_code in (413, 422)
     if response.status_code == 422:
         assert response.get_json()["error"]["code"] == "invalid_content"
@@ -97,10 +138,16 @@ def test_invalid_content_is_422_naming_the_field(client, member, key, content, f
 
 def test_observer_may_not_edit_and_approved_stage_is_read_only(client, accounts):
     observer = bearer(api_token(client, accounts.email("observer", SLUG)))
-    response = client.put(url("profile"), json={"content": "x", "base_revision": 0}, headers=observer)
+    response = client.put(
+        url("profile"), json={"content": "x", "base_revision": 0}, headers=observer
+    )
     assert response.status_code == 403
     member = bearer(api_token(client, accounts.email("member", "makros")))
-    approved = client.put("/api/v1/clusters/makros/sections/profile", json={"content": "x", "base_revision": 1}, headers=member)
+    approved = client.put(
+        "/api/v1/clusters/makros/sections/profile",
+        json={"content": "x", "base_revision": 1},
+        headers=member,
+    )
     assert approved.status_code == 409
     assert approved.get_json()["error"]["code"] == "stage_approved"
 

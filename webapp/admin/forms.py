@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from webapp.i18n_labels import kind_choices, sector_choices
@@ -12,7 +20,9 @@ from webapp.i18n_labels import kind_choices, sector_choices
 
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    kind = SelectField(_l("Kind of organisation"), choices=kind_choices, validators=[DataRequired()])
+    kind = SelectField(
+        _l("Kind of organisation"), choices=kind_choices, validators=[DataRequired()]
+    )
     nip = StringField(_l("NIP (optional)"), validators=[Optional(), Length(max=20)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
     submit = SubmitField(_l("Add organisation"))

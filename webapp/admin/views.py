@@ -37,7 +37,9 @@ def organisations():
     status = 200
     if form.validate_on_submit():
         try:
-            create_organisation(form.name.data, form.kind.data, form.nip.data or "", form.city.data or "")
+            create_organisation(
+                form.name.data, form.kind.data, form.nip.data or "", form.city.data or ""
+            )
         except (Invalid, Duplicate) as problem:
             _field_error(form, problem)
             status = 422
@@ -66,7 +68,10 @@ def users():
     if form.validate_on_submit():
         try:
             create_user(
-                form.email.data, form.name.data, form.password.data, form.organisation_id.data,
+                form.email.data,
+                form.name.data,
+                form.password.data,
+                form.organisation_id.data,
                 is_admin=form.is_admin.data,
             )
         except (Invalid, Duplicate) as problem:
@@ -80,7 +85,9 @@ def users():
         status = 422
     people = db.session.scalars(select(User).order_by(User.name)).all()
     counts = dict(
-        db.session.execute(select(Membership.user_id, func.count()).group_by(Membership.user_id)).all()
+        db.session.execute(
+            select(Membership.user_id, func.count()).group_by(Membership.user_id)
+        ).all()
     )
     return render_template("admin/users.html", form=form, people=people, counts=counts), status
 
@@ -91,7 +98,9 @@ def clusters():
     status = 200
     if form.validate_on_submit():
         try:
-            cluster = create_cluster(form.slug.data, form.name.data, form.sector.data, form.goal.data or "")
+            cluster = create_cluster(
+                form.slug.data, form.name.data, form.sector.data, form.goal.data or ""
+            )
         except (Invalid, Duplicate) as problem:
             _field_error(form, problem)
             status = 422

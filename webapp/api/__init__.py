@@ -17,7 +17,8 @@ class Api(SmorestApi):
 
 
 def init_api(app: Flask) -> None:
-    from webapp.api import (  # noqa: F401  # noqa: F401  (routes)  # noqa: F401  (routes)
+    # The modules register their routes on the blueprint when imported.
+    from webapp.api import (  # noqa: F401
         clusters,
         comments,
         documents,

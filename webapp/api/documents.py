@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from webapp.access import cluster_for
 from webapp.api.blueprint import ApiError, blp
 from webapp.api.schemas import DocumentBody
-from webapp.documents.http import docx_response, document_json
+from webapp.documents.http import document_json, docx_response
 from webapp.documents.queries import document_for
 from webapp.documents.service import ask_for_document
 

@@ -110,7 +110,9 @@ class SectionBody(Schema):
 
 class SectionSave(Strict):
     content = fields.Raw(required=True, allow_none=False)
-    base_revision = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
+    base_revision = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=0)
+    )
 
 
 class SaveResponse(Schema):

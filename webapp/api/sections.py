@@ -24,7 +24,7 @@ def _if_match() -> int | None:
         return None
     value = header.strip().removeprefix("W/").strip('"')
     if not value.isdigit():
-        raise ApiError(412, "precondition_failed", _("If-Match must name a revision, like \"3\"."))
+        raise ApiError(412, "precondition_failed", _('If-Match must name a revision, like "3".'))
     return int(value)
 
 
@@ -33,7 +33,12 @@ def _if_match() -> int | None:
 def get_section(slug: str, key: str):  # noqa: ANN201
     cluster, _role = cluster_for(slug)
     section, _stage = section_of(cluster, key)
-    body = {"key": section.key, "kind": section.kind, "content": section.content, "revision": section.revision}
+    body = {
+        "key": section.key,
+        "kind": section.kind,
+        "content": section.content,
+        "revision": section.revision,
+    }
     return body, 200, {"ETag": f'"{section.revision}"'}
 
 
@@ -45,34 +50,59 @@ def put_section(body: dict, slug: str, key: str):  # noqa: ANN201
     section, stage = section_of(cluster, key)
     refusal = edit_refusal(role, stage.state)
     if refusal:
-        raise ApiError(403 if refusal == ROLE_FORBIDDEN else 409, refusal, read_only_message(refusal))
+        raise ApiError(
+            403 if refusal == ROLE_FORBIDDEN else 409, refusal, read_only_message(refusal)
+        )
     if_match = _if_match()
     base = body.get("base_revision")
     if base is None and if_match is None:
-        raise ApiError(428, "base_revision_required", _("Say which revision you edited: base_revision or If-Match."))
+        raise ApiError(
+            428,
+            "base_revision_required",
+            _("Say which revision you edited: base_revision or If-Match."),
+        )
     if base is None:
         # If-Match is a strict precondition (no merge): it must be the current revision.
         if if_match != section.revision:
-            raise ApiError(412, "precondition_failed", _("The section has changed since you read it."),
-                           revision=section.revision)
+            raise ApiError(
+                412,
+                "precondition_failed",
+                _("The section has changed since you read it."),
+                revision=section.revision,
+            )
         base = if_match
     try:
         result = save_section(section, body["content"], base, current_user)
     except ContentError as error:
-        raise ApiError(422, "invalid_content", content_error_message(error), error_extra={"field": error.field}) from None
+        raise ApiError(
+            422, "invalid_content", content_error_message(error), error_extra={"field": error.field}
+        ) from None
     except StaleBase as stale:
-        raise ApiError(409, "unknown_base", _("Revision %(n)s does not exist.", n=base), revision=stale.revision) from None
+        raise ApiError(
+            409,
+            "unknown_base",
+            _("Revision %(n)s does not exist.", n=base),
+            revision=stale.revision,
+        ) from None
     except SaveConflict as conflict:
         db.session.rollback()
         raise ApiError(
-            409, "conflict", _("Your changes overlap with changes saved meanwhile."),
-            base=conflict.base, theirs=conflict.theirs, yours=conflict.yours,
+            409,
+            "conflict",
+            _("Your changes overlap with changes saved meanwhile."),
+            base=conflict.base,
+            theirs=conflict.theirs,
+            yours=conflict.yours,
             revision=conflict.revision,
             conflicts=[c.path for c in conflict.conflicts],
         ) from None
     db.session.commit()
     return (
-        {"revision": result.revision, "merged": result.merged, "merged_with": result.merged_authors},
+        {
+            "revision": result.revision,
+            "merged": result.merged,
+            "merged_with": result.merged_authors,
+        },
         200,
         {"ETag": f'"{result.revision}"'},
     )

@@ -26,10 +26,15 @@ def auth_token(body: dict) -> dict:
             raise ApiError(
                 429,
                 "too_many_requests",
-                _("Too many attempts. Try again in %(seconds)s seconds.", seconds=refused.retry_after),
+                _(
+                    "Too many attempts. Try again in %(seconds)s seconds.",
+                    seconds=refused.retry_after,
+                ),
                 retry_after=refused.retry_after,
             ) from None
-        raise ApiError(401, "invalid_credentials", _("The email or password is not correct.")) from None
+        raise ApiError(
+            401, "invalid_credentials", _("The email or password is not correct.")
+        ) from None
     token = tokens.issue(user)
     db.session.commit()
     auditlog.event("signin", user_id=user.id, via="api")

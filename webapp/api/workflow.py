@@ -12,6 +12,7 @@ from webapp.access import cluster_for
 from webapp.api.blueprint import ApiError, blp
 from webapp.api.schemas import IdResponse, StateResponse, TransitionRequest
 from webapp.extensions import db
+from webapp.notifications.operations import notify_stage_event
 from webapp.workflow.facts import load_facts
 from webapp.workflow.messages import unmet_json
 from webapp.workflow.operations import SignOffRefused, TransitionRefused, sign_off, transition
@@ -42,6 +43,14 @@ def post_transition(body: dict, slug: str, stage_key: str) -> dict:
         raise ApiError(
             409, "state_changed", _("Someone changed this stage a moment ago; read it again.")
         ) from None
+    notify_stage_event(
+        cluster,
+        stage_key,
+        body["action"],
+        current_user._get_current_object(),
+        body.get("reason") or "",
+    )
+    db.session.commit()
     return {"state": state.value}
 
 
@@ -57,13 +66,17 @@ def post_signoff(slug: str) -> dict:
         if any(u.code == "role_forbidden" for u in refused.unmet):
             raise ApiError(403, "forbidden") from None
         raise ApiError(
-            409, "guard_failed", _("The strategy cannot be signed now."),
+            409,
+            "guard_failed",
+            _("The strategy cannot be signed now."),
             error_extra={"unmet": unmet_json(refused.unmet)},
         ) from None
     except IntegrityError:
         db.session.rollback()
         raise ApiError(
-            409, "guard_failed", _("The strategy cannot be signed now."),
+            409,
+            "guard_failed",
+            _("The strategy cannot be signed now."),
             error_extra={"unmet": unmet_json((Unmet("already_signed"),))},
         ) from None
     return {"id": signoff.id}

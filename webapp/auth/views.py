@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -60,7 +69,11 @@ def login():
             if lang:
                 session["lang"] = lang
             login = sessions.start(user, remember=form.remember.data)
-            login_user(user, remember=form.remember.data, duration=current_app.config["REMEMBER_COOKIE_DURATION"])
+            login_user(
+                user,
+                remember=form.remember.data,
+                duration=current_app.config["REMEMBER_COOKIE_DURATION"],
+            )
             db.session.commit()
             auditlog.event("signin", user_id=user.id, session_id=login.id)
             return redirect(safe_next(form.next.data))

@@ -47,7 +47,9 @@ def create_cluster(
     """A new cluster: its first stage drafting, the others locked, every section empty."""
     slug = (slug or "").strip().lower()
     if not SLUG_RE.fullmatch(slug) or len(slug) > 60:
-        raise Invalid("slug", _("The short name may hold only lower-case letters, digits and hyphens."))
+        raise Invalid(
+            "slug", _("The short name may hold only lower-case letters, digits and hyphens.")
+        )
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise Invalid("name", _("Give the cluster's name (at most 200 characters)."))
@@ -100,7 +102,9 @@ def set_member(cluster: Cluster, user: User, role: str) -> Membership:
         db.session.add(membership)
         audit.record("member.add", cluster, subject=user.email, role=role)
     elif membership.role != role:
-        audit.record("member.role", cluster, subject=user.email, role=role, previous=membership.role)
+        audit.record(
+            "member.role", cluster, subject=user.email, role=role, previous=membership.role
+        )
         membership.role = role
     db.session.flush()
     return membership
@@ -110,5 +114,3 @@ def remove_member(cluster: Cluster, membership: Membership) -> None:
     audit.record("member.remove", cluster, subject=membership.user.email, role=membership.role)
     db.session.delete(membership)
     db.session.flush()
-
-

@@ -10,7 +10,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from webapp.extensions import db
-from webapp.models import Cluster, Membership, Organisation, Section, Stage, User, WorkflowDefinitionRecord
+from webapp.models import (
+    Cluster,
+    Membership,
+    Organisation,
+    Section,
+    Stage,
+    User,
+    WorkflowDefinitionRecord,
+)
 from workflows.definition import WorkflowDefinition, parse_definition
 from workflows.kinds import ORGANISATION_KINDS
 
@@ -27,7 +35,9 @@ def definition_of(cluster: Cluster) -> WorkflowDefinition:
     import json
 
     record: WorkflowDefinitionRecord = cluster.definition_record
-    return _parse_record(record.id, record.key, record.version, json.dumps(record.body, sort_keys=True))
+    return _parse_record(
+        record.id, record.key, record.version, json.dumps(record.body, sort_keys=True)
+    )
 
 
 def stages_with_sections(cluster: Cluster) -> list[tuple[Stage, list[Section]]]:

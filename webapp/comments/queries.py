@@ -7,7 +7,7 @@ comments): pages, the API, counts, notifications and documents all come through 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -18,7 +18,12 @@ from sqlalchemy.sql.elements import ColumnElement
 from webapp.extensions import db
 from webapp.models import Cluster, Comment, Membership, Section, SectionRevision, User
 from workflows.roles import MEMBERSHIP_ROLES, Role
-from workflows.visibility import OBJECTION, blocking_visibilities, visible_visibilities
+from workflows.visibility import (
+    OBJECTION,
+    blocking_visibilities,
+    visible_to_everyone,
+    visible_visibilities,
+)
 
 
 def visible_to(role: Role | str | None) -> ColumnElement[bool]:
@@ -43,6 +48,12 @@ def _visible_to_user(user: User) -> ColumnElement[bool]:
         for role in MEMBERSHIP_ROLES
     ]
     return or_(*by_role)
+
+
+def _seen_by_everyone() -> ColumnElement[bool]:
+    """For numbers shown to anyone (blocking objections, statistics): only what every role
+    in the cluster sees, so no count betrays an internal note."""
+    return Comment.visibility.in_(visible_to_everyone())
 
 
 def _not_removed() -> ColumnElement[bool]:
@@ -128,6 +139,18 @@ def open_objections_by_stage(cluster: Cluster) -> dict[int, int]:
     return dict(rows)
 
 
+def public_comments_per_period(
+    period: Callable[[ColumnElement], ColumnElement], cluster_ids: list[int] | None = None
+) -> dict[object, int]:
+    """Comments everyone in their cluster sees (removed ones not counted), grouped by
+    ``period(Comment.created_at)`` (the statistics' weeks); None: every cluster."""
+    bucket = period(Comment.created_at).label("period")
+    query = select(bucket, func.count(Comment.id)).where(_seen_by_everyone(), _not_removed())
+    if cluster_ids is not None:
+        query = query.where(Comment.cluster_id.in_(cluster_ids))
+    return dict(db.session.execute(query.group_by(bucket)).all())
+
+
 @dataclass(frozen=True)
 class OpenObjection:
     """An objection that blocks its stage, for the stage page's "what blocks it" list."""
@@ -211,7 +234,9 @@ def cluster_people(cluster: Cluster) -> list[Person]:
         .where(Membership.cluster_id == cluster.id, User.active.is_(True))
         .order_by(User.name)
     ).all()
-    return [Person(uid, name, Role.ADMIN if admin else Role(role)) for uid, name, admin, role in rows]
+    return [
+        Person(uid, name, Role.ADMIN if admin else Role(role)) for uid, name, admin, role in rows
+    ]
 
 
 def roles_of(cluster: Cluster, user_ids: set[int]) -> dict[int, Role]:
@@ -248,15 +273,3 @@ def users_by_id(user_ids: set[int]) -> dict[int, User]:
     if not user_ids:
         return {}
     return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
-
-
-def threads_by_root(threads: list[Thread]) -> dict[int, Thread]:
-    return {t.root.id: t for t in threads}
-
-
-def replies_by_parent(comments: list[Comment]) -> dict[int, list[Comment]]:
-    result: dict[int, list[Comment]] = defaultdict(list)
-    for c in comments:
-        if c.parent_id is not None:
-            result[c.parent_id].append(c)
-    return result

@@ -20,6 +20,13 @@ def _leaves(value: object, out: list[str]) -> None:
             _leaves(item, out)
 
 
+def texts_of(content: object) -> list[str]:
+    """Every text a structured section holds, in order."""
+    out: list[str] = []
+    _leaves(content, out)
+    return out
+
+
 def section_text(kind: str, content: object) -> str:
     """What a reader sees of a section, as one normalised string to search quotes in.
 
@@ -31,7 +38,7 @@ def section_text(kind: str, content: object) -> str:
     if kind == "text":
         parts.append(content if isinstance(content, str) else "")
     else:
-        _leaves(content, parts)
+        parts = texts_of(content)
     source = "\n".join(parts)
     rendered = "\n".join(plain_text(p) for p in parts)
     return squash_spaces(rendered) + "\x00" + squash_spaces(source)

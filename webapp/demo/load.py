@@ -20,7 +20,18 @@ from webapp.clusters.operations import create_cluster, set_member
 from webapp.demo.organisations import AGENCY, CLUSTERS, ORGANISATIONS
 from webapp.demo.people import ascii_slug, person_name
 from webapp.extensions import db
-from webapp.models import Attendance, Cluster, Meeting, Membership, Organisation, Section, SectionRevision, SignOff, Stage, User
+from webapp.models import (
+    Attendance,
+    Cluster,
+    Meeting,
+    Membership,
+    Organisation,
+    Section,
+    SectionRevision,
+    SignOff,
+    Stage,
+    User,
+)
 from webapp.people.operations import create_organisation, create_user
 from workflows.content import normalize_content
 
@@ -30,7 +41,10 @@ ADMIN_EMAIL = "admin@example.org"
 #: How far each demo strategy has come: stage states in order, and sign-offs made.
 PROGRESS: dict[str, dict] = {
     "makros": {"states": ["approved", "approved", "approved", "approved"], "signoffs": 9},
-    "klaster-chemiczny": {"states": ["approved", "approved", "approved", "in_review"], "signoffs": 4},
+    "klaster-chemiczny": {
+        "states": ["approved", "approved", "approved", "in_review"],
+        "signoffs": 4,
+    },
     "e-medycyna": {"states": ["approved", "approved", "drafting", "locked"], "signoffs": 0},
     "mak": {"states": ["approved", "in_review", "locked", "locked"], "signoffs": 0},
     "krea": {"states": ["drafting", "locked", "locked", "locked"], "signoffs": 0},
@@ -61,7 +75,9 @@ def load_demo() -> bool:
     password_hash = hash_password(demo_password())  # one slow hash, shared by the demo people
     agency = create_organisation(*AGENCY[:2], city=AGENCY[2])
     admin = create_user(ADMIN_EMAIL, "Administrator Agencji", "", agency.id, True, password_hash)
-    orgs = {name: create_organisation(name, kind, city=city) for name, kind, city, _ in ORGANISATIONS}
+    orgs = {
+        name: create_organisation(name, kind, city=city) for name, kind, city, _ in ORGANISATIONS
+    }
     reps = _representatives(orgs, password_hash)
     for index, spec in enumerate(CLUSTERS):
         cluster = create_cluster(spec["slug"], spec["name"], spec["sector"], spec["goal"])
@@ -92,7 +108,11 @@ def _members(cluster, slug, orgs, reps, agency, password_hash, index) -> None:  
         set_member(cluster, reps[name], role)
     expert_name = person_name(100 + index)
     observer = create_user(
-        f"ekspert.{slug}@example.org", f"dr {expert_name}", "", agency.id, password_hash=password_hash
+        f"ekspert.{slug}@example.org",
+        f"dr {expert_name}",
+        "",
+        agency.id,
+        password_hash=password_hash,
     )
     set_member(cluster, observer, "observer")
 
@@ -105,13 +125,19 @@ def _strategy_content(slug: str) -> dict:
 def _strategy(cluster: Cluster, admin: User) -> None:
     progress = PROGRESS[cluster.slug]
     content = _strategy_content(cluster.slug)
-    stages = db.session.scalars(select(Stage).where(Stage.cluster_id == cluster.id).order_by(Stage.position)).all()
+    stages = db.session.scalars(
+        select(Stage).where(Stage.cluster_id == cluster.id).order_by(Stage.position)
+    ).all()
     sections = db.session.scalars(select(Section).where(Section.cluster_id == cluster.id)).all()
     moderator = db.session.scalar(
-        select(User).join(Membership).where(Membership.cluster_id == cluster.id, Membership.role == "moderator")
+        select(User)
+        .join(Membership)
+        .where(Membership.cluster_id == cluster.id, Membership.role == "moderator")
     )
     writers = db.session.scalars(
-        select(User).join(Membership).where(Membership.cluster_id == cluster.id, Membership.role == "member")
+        select(User)
+        .join(Membership)
+        .where(Membership.cluster_id == cluster.id, Membership.role == "member")
         .order_by(User.id)
     ).all()
     states = dict(zip([s.key for s in stages], progress["states"], strict=True))
@@ -127,8 +153,16 @@ def _strategy(cluster: Cluster, admin: User) -> None:
         section.content = value
         section.revision = 1
         section.updated_at = when
-        db.session.add(SectionRevision(section_id=section.id, number=1, content=value, author_id=author.id,
-                                       created_at=when, change_size=len(str(value))))
+        db.session.add(
+            SectionRevision(
+                section_id=section.id,
+                number=1,
+                content=value,
+                author_id=author.id,
+                created_at=when,
+                change_size=len(str(value)),
+            )
+        )
     for stage in stages:
         stage.state = states[stage.key]
         if stage.state != "locked" and stage.position > 0:
@@ -145,18 +179,27 @@ def _sign(cluster: Cluster, signers: list[User]) -> None:
     # Sign in an order that covers every kind of organisation early (the quorum needs it).
     kinds_first = sorted(signers, key=lambda u: (u.organisation.kind == "enterprise", u.id))
     for user in kinds_first:
-        db.session.add(SignOff(cluster_id=cluster.id, organisation_id=user.organisation_id,
-                               user_id=user.id, round=cluster.signoff_round))
+        db.session.add(
+            SignOff(
+                cluster_id=cluster.id,
+                organisation_id=user.organisation_id,
+                user_id=user.id,
+                round=cluster.signoff_round,
+            )
+        )
         audit.record("signoff", cluster, subject=user.organisation.name, actor=user)
 
 
 def _meetings(cluster: Cluster, spec: dict) -> None:
     slug = spec["slug"]
     conference = Meeting(
-        cluster_id=cluster.id, kind="conference", number=None,
+        cluster_id=cluster.id,
+        kind="conference",
+        number=None,
         title=f"Konferencja inicjująca współpracę – {cluster.name}",
         starts_at=datetime(2013, 10, CONFERENCE_DAYS[slug], 8, 0, tzinfo=UTC),
-        place="Warszawa, ul. Jagiellońska 74", held=True,
+        place="Warszawa, ul. Jagiellońska 74",
+        held=True,
         head_count=spec["conference_participants"],
         agenda="1. Otwarcie\n2. Potencjał klastrowy branży\n3. Zasady współpracy\n4. Dyskusja",
         minutes="Konferencja otworzyła współpracę w ramach inicjatywy klastrowej.",
@@ -165,14 +208,27 @@ def _meetings(cluster: Cluster, spec: dict) -> None:
     people = db.session.scalars(
         select(User).join(Membership).where(Membership.cluster_id == cluster.id).order_by(User.id)
     ).all()
-    topics = [("profile", "members"), ("context", "swot"), ("vision", "mission"), ("goals",),
-              ("action_plan", "financing"), ("governance", "risks", "kpi", "summary")]
-    for number, ((year, month), keys) in enumerate(zip(WORKSHOP_MONTHS, topics, strict=True), start=1):
+    topics = [
+        ("profile", "members"),
+        ("context", "swot"),
+        ("vision", "mission"),
+        ("goals",),
+        ("action_plan", "financing"),
+        ("governance", "risks", "kpi", "summary"),
+    ]
+    for number, ((year, month), keys) in enumerate(
+        zip(WORKSHOP_MONTHS, topics, strict=True), start=1
+    ):
         day = 4 + (CONFERENCE_DAYS[slug] + number * 3) % 20
         meeting = Meeting(
-            cluster_id=cluster.id, kind="workshop", number=number,
-            title=f"Warsztat {number}", starts_at=datetime(year, month, day, 9, 0, tzinfo=UTC),
-            place="Warszawa, ul. Jagiellońska 74", held=True, section_keys=list(keys),
+            cluster_id=cluster.id,
+            kind="workshop",
+            number=number,
+            title=f"Warsztat {number}",
+            starts_at=datetime(year, month, day, 9, 0, tzinfo=UTC),
+            place="Warszawa, ul. Jagiellońska 74",
+            held=True,
+            section_keys=list(keys),
             agenda=f"Praca nad sekcjami: {', '.join(keys)}.",
             minutes=f"Uczestnicy warsztatu {number} omówili sekcje: {', '.join(keys)}.",
         )
@@ -180,15 +236,17 @@ def _meetings(cluster: Cluster, spec: dict) -> None:
         db.session.flush()
         present = [p for i, p in enumerate(people) if (i + number) % 4 != 0]
         for person in present:
-            db.session.add(Attendance(meeting_id=meeting.id, user_id=person.id,
-                                      organisation_id=person.organisation_id))
+            db.session.add(
+                Attendance(
+                    meeting_id=meeting.id, user_id=person.id, organisation_id=person.organisation_id
+                )
+            )
     db.session.flush()
 
 
 def demo_accounts() -> list[dict]:
     """Every demo sign-in: the admin, then each person in each of their clusters."""
-    accounts = [{"email": ADMIN_EMAIL, "role": "admin", "cluster": None,
-                 "organisation": AGENCY[0]}]
+    accounts = [{"email": ADMIN_EMAIL, "role": "admin", "cluster": None, "organisation": AGENCY[0]}]
     rows = db.session.execute(
         select(User.email, Membership.role, Cluster.slug, Organisation.name)
         .join(Membership, Membership.user_id == User.id)
@@ -197,8 +255,8 @@ def demo_accounts() -> list[dict]:
         .order_by(Cluster.id, Membership.role.desc(), User.email)
     ).all()
     role_order = {"moderator": 0, "member": 1, "observer": 2}
-    rows = sorted(rows, key=lambda r: ([c["slug"] for c in CLUSTERS].index(r[2]), role_order[r[1]], r[0]))
+    rows = sorted(
+        rows, key=lambda r: ([c["slug"] for c in CLUSTERS].index(r[2]), role_order[r[1]], r[0])
+    )
     accounts += [{"email": e, "role": r, "cluster": c, "organisation": o} for e, r, c, o in rows]
     return accounts
-
-

@@ -80,20 +80,29 @@ ORGANISATIONS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("Kosmetyki Naturalne Lawenda Sp. z o.o.", "enterprise", "Sochaczew", ("klaster-chemiczny",)),
     ("EkoOpakowania Sp. z o.o.", "enterprise", "Żyrardów", ("klaster-chemiczny", "makros")),
     # business-support institutions: 8
-    ("Fundacja Rozwoju Przedsiębiorczości Wiejskiej", "business_support", "Siedlce",
-     ("makros", "mak")),
+    (
+        "Fundacja Rozwoju Przedsiębiorczości Wiejskiej",
+        "business_support",
+        "Siedlce",
+        ("makros", "mak"),
+    ),
     ("Izba Gospodarcza Żywności Mazowsza", "business_support", "Warszawa", ("makros",)),
-    ("Centrum Transferu Technologii Medycznych", "business_support", "Warszawa",
-     ("e-medycyna",)),
-    ("Stowarzyszenie Innowacji w Ochronie Zdrowia", "business_support", "Warszawa",
-     ("e-medycyna",)),
-    ("Mazowiecki Ośrodek Kultury i Przedsiębiorczości", "business_support", "Warszawa",
-     ("mak",)),
+    ("Centrum Transferu Technologii Medycznych", "business_support", "Warszawa", ("e-medycyna",)),
+    (
+        "Stowarzyszenie Innowacji w Ochronie Zdrowia",
+        "business_support",
+        "Warszawa",
+        ("e-medycyna",),
+    ),
+    ("Mazowiecki Ośrodek Kultury i Przedsiębiorczości", "business_support", "Warszawa", ("mak",)),
     ("Inkubator Przemysłów Kreatywnych", "business_support", "Warszawa", ("krea",)),
-    ("Płocki Park Przemysłowo-Technologiczny", "business_support", "Płock",
-     ("klaster-chemiczny", "krea")),
-    ("Radomska Izba Przemysłu Chemicznego", "business_support", "Radom",
-     ("klaster-chemiczny",)),
+    (
+        "Płocki Park Przemysłowo-Technologiczny",
+        "business_support",
+        "Płock",
+        ("klaster-chemiczny", "krea"),
+    ),
+    ("Radomska Izba Przemysłu Chemicznego", "business_support", "Radom", ("klaster-chemiczny",)),
     # science: 9
     ("Instytut Technologii Żywności w Siedlcach", "science", "Siedlce", ("makros", "e-medycyna")),
     ("Wyższa Szkoła Agrobiznesu w Łomiankach", "science", "Łomianki", ("makros",)),
@@ -103,8 +112,12 @@ ORGANISATIONS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("Instytut Kultury Regionalnej", "science", "Warszawa", ("mak",)),
     ("Wyższa Szkoła Mediów Cyfrowych", "science", "Warszawa", ("krea", "mak")),
     ("Instytut Syntezy Chemicznej w Płocku", "science", "Płock", ("klaster-chemiczny",)),
-    ("Politechnika Mazowiecka – Wydział Chemii", "science", "Radom",
-     ("klaster-chemiczny", "makros")),
+    (
+        "Politechnika Mazowiecka – Wydział Chemii",
+        "science",
+        "Radom",
+        ("klaster-chemiczny", "makros"),
+    ),
 ]
 
 #: The agency that runs the platform; its experts observe the clusters. Not a cluster member.

@@ -22,7 +22,10 @@ class Requested:
 
 def latest(cluster: Cluster) -> Document | None:
     return db.session.scalar(
-        select(Document).where(Document.cluster_id == cluster.id).order_by(Document.version.desc()).limit(1)
+        select(Document)
+        .where(Document.cluster_id == cluster.id)
+        .order_by(Document.version.desc())
+        .limit(1)
     )
 
 
@@ -39,7 +42,12 @@ def request_document(cluster: Cluster, user: User | None) -> Requested:
             previous.status, previous.progress, previous.step, previous.error = "queued", 0, "", ""
             return Requested(previous, created=True)
         return Requested(previous, created=False)
-    version = (db.session.scalar(select(func.max(Document.version)).where(Document.cluster_id == cluster.id)) or 0) + 1
+    version = (
+        db.session.scalar(
+            select(func.max(Document.version)).where(Document.cluster_id == cluster.id)
+        )
+        or 0
+    ) + 1
     now = utcnow()
     document = Document(
         cluster_id=cluster.id,
@@ -52,7 +60,9 @@ def request_document(cluster: Cluster, user: User | None) -> Requested:
         created_at=now,
     )
     db.session.add(document)
-    audit.record("document.request", cluster, subject=f"v{version}", actor=user, final=document.final)
+    audit.record(
+        "document.request", cluster, subject=f"v{version}", actor=user, final=document.final
+    )
     db.session.flush()
     return Requested(document, created=True)
 

@@ -35,14 +35,21 @@ def document_for(document_id: int) -> tuple[Document, Cluster, Role]:
 
 def changed_sections(newer: Document, older: Document | None) -> list[str]:
     """Titles of the sections whose revision differs from the previous version."""
+
     def revisions(doc: Document | None) -> dict[str, int]:
         if doc is None:
             return {}
-        return {s["key"]: s["revision"] for st in doc.snapshot.get("stages", []) for s in st["sections"]}
+        return {
+            s["key"]: s["revision"] for st in doc.snapshot.get("stages", []) for s in st["sections"]
+        }
 
     before = revisions(older)
-    titles = {s["key"]: s["title"] for st in newer.snapshot.get("stages", []) for s in st["sections"]}
-    return [titles[k] for k, rev in revisions(newer).items() if before.get(k) != rev and (older or rev)]
+    titles = {
+        s["key"]: s["title"] for st in newer.snapshot.get("stages", []) for s in st["sections"]
+    }
+    return [
+        titles[k] for k, rev in revisions(newer).items() if before.get(k) != rev and (older or rev)
+    ]
 
 
 def download_name(document: Document) -> str:

@@ -45,8 +45,10 @@ def ask_for_document(cluster: Cluster, role: Role | None) -> Asked:
         try:
             tasks.enqueue("studio.render_document", requested.document.id)
         except tasks.BrokerUnavailable as exc:
-            log.warning("broker unreachable, document %s waits for the sweep: %s", requested.document.id, exc)
+            log.warning(
+                "broker unreachable, document %s waits for the sweep: %s",
+                requested.document.id,
+                exc,
+            )
             enqueued = False
     return Asked(requested, enqueued)
-
-

@@ -31,28 +31,35 @@ def build_snapshot(cluster: Cluster, language: str | None = None) -> dict:
     stages = []
     for stage, sections in stage_rows:
         stage_def = definition.stage(stage.key)
-        stages.append({
-            "key": stage.key,
-            "title": stage_def.title.get(language),
-            "state": stage.state,
-            "sections": [
-                {
-                    "key": s.key,
-                    "title": definition.section(s.key)[1].title.get(language),
-                    "kind": s.kind,
-                    "content": s.content,
-                    "revision": s.revision,
-                }
-                for s in sections
-            ],
-        })
+        stages.append(
+            {
+                "key": stage.key,
+                "title": stage_def.title.get(language),
+                "state": stage.state,
+                "sections": [
+                    {
+                        "key": s.key,
+                        "title": definition.section(s.key)[1].title.get(language),
+                        "kind": s.kind,
+                        "content": s.content,
+                        "revision": s.revision,
+                    }
+                    for s in sections
+                ],
+            }
+        )
     final = is_adopted(definition, states)
     with force_locale(language):
         kind_labels = {k: str(v) for k, v in ORGANISATION_KIND_LABELS.items()}
     return {
         "language": language,
         "final": final,
-        "cluster": {"slug": cluster.slug, "name": cluster.name, "sector": cluster.sector, "goal": cluster.goal},
+        "cluster": {
+            "slug": cluster.slug,
+            "name": cluster.name,
+            "sector": cluster.sector,
+            "goal": cluster.goal,
+        },
         "title": definition.title.get(language),
         "stages": stages,
         "organisations": _organisations(cluster),
@@ -64,7 +71,9 @@ def build_snapshot(cluster: Cluster, language: str | None = None) -> dict:
 
 def _organisations(cluster: Cluster) -> list[dict]:
     ids = list(member_organisations(cluster))
-    rows = db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name))
+    rows = db.session.scalars(
+        select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)
+    )
     return [{"name": o.name, "kind": o.kind, "city": o.city} for o in rows]
 
 
@@ -111,7 +120,12 @@ def _signoffs(cluster: Cluster) -> list[dict]:
         .order_by(SignOff.created_at)
     ).all()
     return [
-        {"organisation": o.name, "kind": o.kind, "person": u.name, "signed_at": s.created_at.isoformat()}
+        {
+            "organisation": o.name,
+            "kind": o.kind,
+            "person": u.name,
+            "signed_at": s.created_at.isoformat(),
+        }
         for s, o, u in rows
     ]
 

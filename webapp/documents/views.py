@@ -48,7 +48,13 @@ def generate(slug: str):
     if not asked.requested.created:
         flash(_("Nothing has changed since version %(v)s: here it is.", v=document.version), "info")
     elif not asked.enqueued:
-        flash(_("Version %(v)s is queued; the document service is busy and will make it shortly.", v=document.version), "warning")
+        flash(
+            _(
+                "Version %(v)s is queued; the document service is busy and will make it shortly.",
+                v=document.version,
+            ),
+            "warning",
+        )
     else:
         flash(_("Version %(v)s is being prepared.", v=document.version), "success")
     return redirect(url_for("documents.index", slug=slug, _anchor=f"v{document.version}"))

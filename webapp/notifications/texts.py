@@ -75,7 +75,7 @@ def describe(
         )  # fmt: skip
     if kind == "objection":
         return _(
-            "%(actor)s raised an objection on “%(section)s”, which you helped write, in %(cluster)s.",
+            "%(actor)s objected to “%(section)s”, which you helped write, in %(cluster)s.",
             actor=actor, section=section, cluster=cluster_name,
         )  # fmt: skip
     if kind == "document_ready":

@@ -9,15 +9,15 @@ from workflows.content import ContentError
 
 def content_error_message(error: ContentError) -> str:
     field = error.field or _("the content")
-    p = error.params
+    limit = error.params.get("max", "?")
     messages = {
         "not_a_string": _("%(field)s must be text.", field=field),
         "not_a_list": _("%(field)s must be a list.", field=field),
         "not_an_object": _("%(field)s must be a set of fields.", field=field),
         "missing_field": _("%(field)s is missing.", field=field),
         "unknown_field": _("%(field)s is not a field of this section.", field=field),
-        "too_long": _("%(field)s is too long (at most %(max)s characters).", field=field, max=p.get("max", "?")),
-        "too_many_items": _("%(field)s has too many items (at most %(max)s).", field=field, max=p.get("max", "?")),
+        "too_long": _("%(field)s is too long (at most %(max)s characters).", field=field, max=limit),
+        "too_many_items": _("%(field)s has too many items (at most %(max)s).", field=field, max=limit),
         "invalid_date": _("%(field)s is not a valid date (use YYYY-MM-DD).", field=field),
         "end_before_start": _("%(field)s: the end date is before the start date.", field=field),
         "invalid_number": _("%(field)s is not a valid amount.", field=field),

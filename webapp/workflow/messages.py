@@ -22,21 +22,28 @@ def unmet_message(unmet: Unmet, titles: dict[str, str] | None = None) -> str:
     if code == "role_forbidden":
         return _("Your role in this cluster does not allow this.")
     if code == "invalid_transition":
-        return _("This is not possible in the stage's current state (someone may have just changed it).")
+        return _(
+            "This is not possible in the stage's current state (someone may have just changed it)."
+        )
     if code == "previous_stage_not_approved":
-        return _("Earlier stages must be approved first: %(stages)s.", stages=_stage_titles(p("stages"), titles))
+        return _(
+            "Earlier stages must be approved first: %(stages)s.",
+            stages=_stage_titles(p("stages"), titles),
+        )
     if code == "required_sections_empty":
         count = int(p("count", 0))
         return ngettext(
             "%(num)d required section is empty: %(sections)s.",
             "%(num)d required sections are empty: %(sections)s.",
-            count, sections=_stage_titles(p("sections"), titles),
+            count,
+            sections=_stage_titles(p("sections"), titles),
         )
     if code == "open_objections":
         return ngettext("%(num)d open objection.", "%(num)d open objections.", int(p("count", 0)))
     if code == "incomplete":
         return ngettext(
-            "%(num)d completeness problem must be fixed.", "%(num)d completeness problems must be fixed.",
+            "%(num)d completeness problem must be fixed.",
+            "%(num)d completeness problems must be fixed.",
             int(p("count", 0)),
         )
     if code == "reason_required":
@@ -44,8 +51,14 @@ def unmet_message(unmet: Unmet, titles: dict[str, str] | None = None) -> str:
     if code == "reason_too_long":
         return _("The reason may have at most %(max)s characters.", max=p("max"))
     if code == "quorum_not_met":
-        missing = ", ".join(str(ORGANISATION_KIND_LABELS.get(k, k)) for k in (p("missing_kinds") or ()))
-        text = _("Sign-offs: %(signed)s of the %(needed)s needed.", signed=p("signed", 0), needed=p("needed", "?"))
+        missing = ", ".join(
+            str(ORGANISATION_KIND_LABELS.get(k, k)) for k in (p("missing_kinds") or ())
+        )
+        text = _(
+            "Sign-offs: %(signed)s of the %(needed)s needed.",
+            signed=p("signed", 0),
+            needed=p("needed", "?"),
+        )
         if missing:
             text += " " + _("Still missing a signature from: %(kinds)s.", kinds=missing)
         return text

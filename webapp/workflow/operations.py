@@ -28,7 +28,9 @@ class SignOffRefused(Exception):
     unmet: tuple[Unmet, ...]
 
 
-def transition(cluster: Cluster, stage_key: str, action: str, reason: str, role: Role | None) -> StageState:
+def transition(
+    cluster: Cluster, stage_key: str, action: str, reason: str, role: Role | None
+) -> StageState:
     """Apply one transition if the engine allows it, with its effects and audit event.
 
     Raises KeyError (unknown stage), ValueError (unknown action), TransitionRefused, and
@@ -52,8 +54,13 @@ def transition(cluster: Cluster, stage_key: str, action: str, reason: str, role:
     if effects.void_signoffs and facts.signed_organisation_ids:
         _void_signoffs(cluster, stage_key, action)
     audit.record(
-        f"stage.{action.value}", cluster, subject=stage_key, reason=(reason or "").strip(),
-        previous=previous, state=stage.state, needs_review=list(effects.needs_review),
+        f"stage.{action.value}",
+        cluster,
+        subject=stage_key,
+        reason=(reason or "").strip(),
+        previous=previous,
+        state=stage.state,
+        needs_review=list(effects.needs_review),
     )
     db.session.flush()  # the stage's version column makes a concurrent change fail here
     if action in (Action.APPROVE, Action.REOPEN):
@@ -84,7 +91,9 @@ def sign_off(cluster: Cluster, user: User, role: Role | None) -> SignOff:
     )
     if unmet:
         raise SignOffRefused(unmet)
-    signoff = SignOff(cluster_id=cluster.id, organisation_id=org_id, user_id=user.id, round=cluster.signoff_round)
+    signoff = SignOff(
+        cluster_id=cluster.id, organisation_id=org_id, user_id=user.id, round=cluster.signoff_round
+    )
     db.session.add(signoff)
     audit.record("signoff", cluster, subject=user.organisation.name, organisation_id=org_id)
     db.session.flush()

@@ -28,6 +28,8 @@ class StagePanel:
     waiting: list[str]
     buttons: list[Button]
     problems: list[str] = field(default_factory=list)
+    #: Open objections that block the stage, to link to (rows of comments.queries).
+    objections: list = field(default_factory=list)
 
 
 @dataclass
@@ -43,7 +45,9 @@ class SignOffPanel:
 def titles(facts: ClusterFacts) -> dict[str, str]:
     lang = str(get_locale())
     names = {s.key: s.title.get(lang) for s in facts.definition.stages}
-    names.update({sec.key: sec.title.get(lang) for s in facts.definition.stages for sec in s.sections})
+    names.update(
+        {sec.key: sec.title.get(lang) for s in facts.definition.stages for sec in s.sections}
+    )
     return names
 
 
@@ -56,38 +60,61 @@ def _button(decision: Decision, names: dict[str, str]) -> Button:
     )
 
 
-def stage_panels(cluster: Cluster, role: Role | None) -> tuple[dict[str, StagePanel], SignOffPanel, ClusterFacts]:
+def stage_panels(
+    cluster: Cluster, role: Role | None
+) -> tuple[dict[str, StagePanel], SignOffPanel, ClusterFacts]:
+    from webapp.comments.queries import open_objections
     from workflows.stages import available_actions
 
     facts = load_facts(cluster)
     names = titles(facts)
+    objections: dict[int, list] = {}
+    for row in open_objections(cluster):
+        objections.setdefault(row.stage_id, []).append(row)
+    stage_ids = {s.key: s.id for s in facts.stages}
     panels = {}
     for stage_facts in facts.facts:
         key = stage_facts.key
         panels[key] = StagePanel(
-            waiting=[unmet_message(u, names) for u in waiting_for(facts.definition, facts.facts, key, facts.quorum)],
-            buttons=[_button(d, names) for d in available_actions(facts.definition, facts.facts, key, role, facts.quorum)],
+            waiting=[
+                unmet_message(u, names)
+                for u in waiting_for(facts.definition, facts.facts, key, facts.quorum)
+            ],
+            buttons=[
+                _button(d, names)
+                for d in available_actions(facts.definition, facts.facts, key, role, facts.quorum)
+            ],
             problems=[problem_message(p) for p in stage_facts.blocking_problems],
+            objections=objections.get(stage_ids[key], []),
         )
     return panels, signoff_panel(cluster, role, facts), facts
 
 
 def signoff_panel(cluster: Cluster, role: Role | None, facts: ClusterFacts) -> SignOffPanel:
+    from sqlalchemy import select
+
+    from webapp.extensions import db
     from webapp.i18n_labels import ORGANISATION_KIND_LABELS
     from webapp.models import Organisation
-    from webapp.extensions import db
-    from sqlalchemy import select
 
     org_id = current_user.organisation_id
     unmet = signoff_unmet(
-        facts.definition, facts.states, role,
+        facts.definition,
+        facts.states,
+        role,
         organisation_is_member=org_id in facts.member_organisations,
         already_signed=org_id in facts.signed_organisation_ids,
     )
     unsigned_ids = set(facts.member_organisations) - facts.signed_organisation_ids
-    unsigned = sorted(
-        db.session.scalars(select(Organisation.name).where(Organisation.id.in_(unsigned_ids))).all()
-    ) if unsigned_ids else []
+    unsigned = (
+        sorted(
+            db.session.scalars(
+                select(Organisation.name).where(Organisation.id.in_(unsigned_ids))
+            ).all()
+        )
+        if unsigned_ids
+        else []
+    )
     return SignOffPanel(
         signoffs=current_signoffs(cluster),
         quorum=facts.quorum,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -12,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from webapp.access import cluster_for
 from webapp.extensions import db
 from webapp.models import AuditEvent, User
+from webapp.notifications.operations import notify_stage_event
 from webapp.workflow.forms import SignOffForm, TransitionForm
 from webapp.workflow.messages import unmet_message
 from webapp.workflow.operations import SignOffRefused, TransitionRefused, sign_off, transition
@@ -61,14 +63,20 @@ def stage_transition(slug: str, stage_key: str):
         db.session.rollback()
         flash(_("Someone changed this stage a moment ago. Here is its current state."), "warning")
         return back
+    notify_stage_event(
+        cluster,
+        stage_key,
+        form.action.data,
+        current_user._get_current_object(),
+        form.reason.data or "",
+    )
+    db.session.commit()
     flash(ACTION_DONE[form.action.data], "success")
     return back
 
 
 @bp.post("/signoffs")
 def stage_signoff(slug: str):
-    from flask_login import current_user
-
     cluster, role = cluster_for(slug)
     back = redirect(url_for("clusters.detail", slug=slug, _anchor="signoffs"))
     if not SignOffForm().validate_on_submit():
@@ -101,10 +109,15 @@ def audit(slug: str):
         query = query.where(AuditEvent.verb.startswith(verb))
     if actor:
         query = query.where(AuditEvent.actor_id == actor)
-    events = db.session.scalars(query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(500)).all()
+    events = db.session.scalars(
+        query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(500)
+    ).all()
     actors = db.session.execute(
-        select(User.id, User.name).join(AuditEvent, AuditEvent.actor_id == User.id)
-        .where(AuditEvent.cluster_id == cluster.id).distinct().order_by(User.name)
+        select(User.id, User.name)
+        .join(AuditEvent, AuditEvent.actor_id == User.id)
+        .where(AuditEvent.cluster_id == cluster.id)
+        .distinct()
+        .order_by(User.name)
     ).all()
     return render_template(
         "workflow/audit.html", cluster=cluster, events=events, actors=actors, verb=verb, actor=actor

@@ -1,0 +1,18 @@
+"""Notifications: in the app (with an unread count), by e-mail or in a daily digest.
+
+Other features call ``operations.notify`` (or ``notify_stage_event``,
+``notify_document_ready``); ``init_app`` wires the pages, the mailer, the navbar's
+``unread_notifications`` and the ``flask notifications`` commands.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from webapp.notifications import cli, mailer, views
+
+    mailer.init_app(app)
+    views.init_app(app)
+    cli.init_app(app)

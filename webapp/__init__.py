@@ -23,9 +23,11 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.config.update(overrides)
 
     from webapp import errors, i18n, i18n_labels, security, tasks
-    from webapp.extensions import bootstrap, csrf, db, login_manager, migrate
+    from webapp.extensions import bootstrap, configure_sqlite, csrf, db, login_manager, migrate
 
     db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     bootstrap.init_app(app)

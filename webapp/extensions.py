@@ -34,11 +34,15 @@ bootstrap = Bootstrap5()
 sqlite_write_intent: ContextVar[bool] = ContextVar("sqlite_write_intent", default=False)
 
 
-@event.listens_for(Engine, "connect")
-def _sqlite_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
-    module = type(dbapi_connection).__module__
-    if not module.startswith("sqlite3"):
+def configure_sqlite(engine: Engine) -> None:
+    """Our SQLite connection settings, on the app's engine only (never on kombu's)."""
+    if engine.dialect.name != "sqlite":
         return
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
+
+
+def _sqlite_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
     # Let SQLAlchemy's "begin" event below issue BEGIN itself (pysqlite's own is deferred).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -49,8 +53,5 @@ def _sqlite_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
     cursor.close()
 
 
-@event.listens_for(Engine, "begin")
 def _sqlite_begin(conn) -> None:  # noqa: ANN001
-    if conn.dialect.name != "sqlite":
-        return
     conn.exec_driver_sql("BEGIN IMMEDIATE" if sqlite_write_intent.get() else "BEGIN")

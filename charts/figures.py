@@ -126,7 +126,8 @@ def _hbars(
     fig, ax = _figure(width, height, layout=None)  # manual margins: cheaper, same result
     names = [_short(name) for name, _ in items]
     values = [float(v) for _, v in items]
-    label_inches = min(3.2, 0.3 + 0.075 * max([len(n) for n in names] + [0]))
+    # DejaVu Sans at this size is about 0.085 in per character on average.
+    label_inches = min(3.6, 0.35 + 0.085 * max([len(n) for n in names] + [0]))
     fig.subplots_adjust(
         left=label_inches / width,
         right=0.95,

@@ -12,6 +12,9 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
     done
     su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='studio_test'\"" | grep -q 1 ||
       su postgres -c "psql -qc \"CREATE ROLE studio_test LOGIN CREATEDB PASSWORD 'studio_test'\""
+    # A throwaway local test role: superuser so DROP DATABASE ... WITH (FORCE) may also
+    # stop autovacuum workers on a test database.
+    su postgres -c "psql -qc \"ALTER ROLE studio_test SUPERUSER\"" >/dev/null
     su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='studio_test'\"" | grep -q 1 ||
       su postgres -c "createdb -O studio_test studio_test"
     export TEST_DATABASE_URL="postgresql://studio_test:studio_test@127.0.0.1:5432/studio_test"

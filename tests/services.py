@@ -170,8 +170,16 @@ def create_database(name: str, template: str | None = None) -> str:
 
 
 def drop_database(name: str) -> None:
-    with _connect() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    """Drop a test database; retried, since autovacuum may hold it for a moment."""
+    for attempt in range(5):
+        try:
+            with _connect() as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except psycopg.errors.InsufficientPrivilege:
+            if attempt == 4:
+                raise
+            time.sleep(0.5)
 
 
 @contextmanager

@@ -6,6 +6,7 @@ import json
 import logging
 
 from flask import has_request_context, request
+from flask_login import current_user
 
 from webapp.models.base import utcnow
 
@@ -19,5 +20,7 @@ def event(name: str, **fields: object) -> None:
     record = {"at": utcnow().isoformat(), "event": name}
     if has_request_context():
         record["address"] = request.remote_addr
+        if current_user and current_user.is_authenticated:
+            record["user_id"] = current_user.id  # who, for every event of a signed-in person
     record.update({k: v for k, v in fields.items() if k.lower() not in _SECRET_KEYS})
     log.info(json.dumps(record, ensure_ascii=False, default=str))

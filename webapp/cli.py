@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from webapp.backup.cli import cluster_cli
 from webapp.extensions import db
 
 demo_cli = AppGroup("demo", help="The demo data set (the MSODI deck's five clusters).")
@@ -66,3 +67,4 @@ def strategy_export(slug: str, output: str) -> None:
 def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(strategy_cli)
+    app.cli.add_command(cluster_cli)

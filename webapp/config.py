@@ -82,6 +82,10 @@ def load_config() -> dict:
         "DOCUMENT_REQUEUE_AFTER": float(os.environ.get("DOCUMENT_REQUEUE_AFTER", "60")),
         "DOCUMENT_STALE_RENDERING": float(os.environ.get("DOCUMENT_STALE_RENDERING", "300")),
         "SWEEP_INTERVAL": float(os.environ.get("SWEEP_INTERVAL", "30")),
+        # Redis broker: a task whose worker died (unacknowledged) is given to another
+        # worker after this many seconds. Longer than any render, or a slow render is
+        # handed out twice (harmless: rendering is idempotent, but wasted).
+        "BROKER_VISIBILITY_TIMEOUT": float(os.environ.get("BROKER_VISIBILITY_TIMEOUT", "30")),
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         # flask-smorest: the OpenAPI description, served at /api/v1/openapi.json
         "API_TITLE": "Cluster strategy studio",

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -63,6 +66,10 @@ def error_response(status: int, message: str | None = None, code: str | None = N
 
 
 def _handle_http(exc: HTTPException):
+    if exc.code == 403:
+        from webapp import auditlog
+
+        auditlog.event("denied", method=request.method, path=request.path)
     headers = exc.get_response().headers if exc.code in (405, 429) else {}
     if exc.code == 422 and getattr(exc, "data", None):  # webargs validation (API)
         return _validation_error(exc.data.get("messages", {}))
@@ -107,9 +114,63 @@ def _handle_unexpected(exc: Exception):
     return error_response(500)
 
 
+def database_trouble(exc: DBAPIError) -> str | None:
+    """What a database error says about the database, if it is not a bug of ours:
+    "cannot_save" (disk full, database read-only), "unavailable" (unreachable, restarting,
+    too busy), or None."""
+    orig = exc.orig
+    sqlite_name = getattr(orig, "sqlite_errorname", "") or ""
+    if sqlite_name.startswith(("SQLITE_FULL", "SQLITE_READONLY")):
+        return "cannot_save"
+    if sqlite_name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return "unavailable"
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    if sqlstate in ("53100", "25006"):  # disk_full, read_only_sql_transaction
+        return "cannot_save"
+    # connection exceptions, shutdown and crash of the server, too many connections
+    if sqlstate.startswith(("08", "57P")) or sqlstate == "53300" or exc.connection_invalidated:
+        return "unavailable"
+    # no answer at all (refused, restarting, unreachable): the driver's own OperationalError,
+    # without a SQLSTATE since no server sent one (SQLite's errors always carry a name)
+    if isinstance(exc, OperationalError) and not sqlstate and not sqlite_name:
+        return "unavailable"
+    return None
+
+
+def _database_response(trouble: str, bare: bool = False):
+    if trouble == "cannot_save":
+        message = _("The server cannot save right now. Nothing was changed; please try again later.")
+    else:
+        message = default_message(503)
+    if bare and not wants_json():
+        page = f"<!doctype html><title>503</title><h1>{escape(message)}</h1>"
+        return make_response(page, 503, {"Content-Type": "text/html; charset=utf-8"})
+    return error_response(503, message, code=trouble)
+
+
+def _handle_database(exc: DBAPIError):
+    """A full disk, a read-only database or a database that went away answer 503 with a
+    message, not a stack trace; any other database error stays a 500 (a bug)."""
+    trouble = database_trouble(exc)
+    if trouble is None:
+        if current_app.testing:
+            raise exc  # as any other unexpected error in tests
+        return _handle_unexpected(exc)
+    log.warning("database %s on %s %s: %s", trouble, request.method, request.path, exc.orig)
+    try:
+        return _database_response(trouble)
+    except SQLAlchemyError:
+        # The person's language, or the page around the message, needed the database
+        # too: answer in the browser's language, on a bare page.
+        languages = current_app.config["LANGUAGES"]
+        with force_locale(request.accept_languages.best_match(languages) or languages[0]):
+            return _database_response(trouble, bare=True)
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _handle_csrf)
     app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(DBAPIError, _handle_database)
     app.register_error_handler(InternalServerError, _handle_unexpected)
     if not app.testing:
         app.register_error_handler(Exception, _handle_unexpected)

@@ -40,8 +40,15 @@ def _settings(app: Flask) -> dict:
         },
     )
     if redis_url:
-        # A task whose worker was killed comes back after this many seconds, not an hour.
-        settings["broker_transport_options"] = {"visibility_timeout": 30}
+        # A task whose worker was killed comes back after the visibility timeout, not an
+        # hour. kombu looks for such tasks every unacked_restore_interval seconds but, by
+        # default, scans Redis only on every 10th look (about every 100 s); scan on each.
+        timeout = app.config["BROKER_VISIBILITY_TIMEOUT"]
+        settings["broker_transport_options"] = {
+            "visibility_timeout": timeout,
+            "unacked_restore_interval": max(1, min(10, round(timeout / 3))),
+            "unacked_restore_throttle": 1,
+        }
     return settings
 
 

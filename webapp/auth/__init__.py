@@ -19,6 +19,10 @@ def init_auth(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_token: str) -> User | None:
+        # A call naming a valid bearer token is that token's owner's, whatever session
+        # cookie comes with it (the token also spared it the CSRF check).
+        if (owner := load_user_from_token(request)) is not None:
+            return owner
         login = sessions.load(session_token)
         return login.user if login else None
 

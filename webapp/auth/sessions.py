@@ -7,15 +7,19 @@ finds a revoked row and is anonymous.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from flask import current_app, request
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 
 from webapp.auth.secrets_util import new_token, token_hash
 from webapp.extensions import db, sqlite_write_intent
 from webapp.models import LoginSession, User
 from webapp.models.base import utcnow
+
+log = logging.getLogger(__name__)
 
 #: Write last_seen at most this often, not on every request.
 TOUCH_EVERY = timedelta(minutes=1)
@@ -68,13 +72,20 @@ def touch(table, row_id: int, column: str, when: datetime) -> None:  # noqa: ANN
     turns into a write fails at once ("database is locked") when another process wrote
     in between. A transaction that starts by writing simply waits for its turn. A
     writing request already holds the write lock, so it writes in its own transaction.
+
+    The time is a convenience, not worth a failed request: when the database cannot take
+    the write (disk full, read-only), reading goes on and the time stays as it was.
     """
     statement = update(table).where(table.c.id == row_id).values({column: when})
-    if sqlite_write_intent.get():
-        db.session.execute(statement)
-        return
-    with db.engine.begin() as connection:
-        connection.execute(statement)
+    try:
+        if sqlite_write_intent.get():
+            with db.session.begin_nested():  # a savepoint: a failure spares the request's own
+                db.session.execute(statement)
+            return
+        with db.engine.begin() as connection:
+            connection.execute(statement)
+    except OperationalError as exc:
+        log.warning("could not note %s.%s: %s", table.name, column, exc.orig)
 
 
 def end(login: LoginSession | None) -> None:

@@ -33,7 +33,9 @@ def safe_next(target: str | None) -> str:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return url_for("home.index")
-    if "\\" in target:
+    if "\\" in target or any(ch < " " or ch == "\x7f" for ch in target):
+        # Browsers read "\\" as "/" and drop tabs and newlines ("/\t/evil" is "//evil");
+        # a newline would also break the Location header (an error, not a redirect).
         return url_for("home.index")
     return target
 

@@ -7,7 +7,7 @@ import re
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from webapp import audit
+from webapp import audit, auditlog
 from webapp.extensions import db
 from webapp.models import Cluster, Membership, Section, Stage, User, WorkflowDefinitionRecord
 from webapp.models.clusters import SECTORS
@@ -101,9 +101,17 @@ def set_member(cluster: Cluster, user: User, role: str) -> Membership:
         membership = Membership(cluster=cluster, user=user, role=role)
         db.session.add(membership)
         audit.record("member.add", cluster, subject=user.email, role=role)
+        auditlog.event("member.role", cluster=cluster.slug, member_id=user.id, role=role)
     elif membership.role != role:
         audit.record(
             "member.role", cluster, subject=user.email, role=role, previous=membership.role
+        )
+        auditlog.event(
+            "member.role",
+            cluster=cluster.slug,
+            member_id=user.id,
+            role=role,
+            previous=membership.role,
         )
         membership.role = role
     db.session.flush()

@@ -199,6 +199,19 @@ class Thread:
         return self.root.resolved_at is not None
 
 
+def rows_for_backup(cluster: Cluster) -> list[dict]:
+    """Every comment of a cluster as plain rows (all columns), for `flask cluster export`:
+    the operator's full copy of the data, so read as the admin role reads (every
+    visibility, removed and hidden ones too)."""
+    table = Comment.__table__
+    query = (
+        select(table)
+        .where(table.c.cluster_id == cluster.id, visible_to(Role.ADMIN))
+        .order_by(table.c.id)
+    )
+    return [dict(row) for row in db.session.execute(query).mappings()]
+
+
 def build_threads(comments: list[Comment]) -> list[Thread]:
     """Group visible comments into threads. A visible reply's ancestors are visible too
     (a reply is never wider than its parent), so every reply finds its root here."""

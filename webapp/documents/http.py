@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 import io
+from urllib.parse import quote
 
 from flask import Response, send_file
 
-from webapp.documents.queries import download_name
+from webapp.documents.queries import ascii_name, download_name
 from webapp.models import Document
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def docx_response(document: Document) -> Response:
-    """send_file writes both filename= (ASCII) and filename*=UTF-8'' (RFC 5987)."""
+    """Both filename= (ASCII) and filename*=UTF-8'' (RFC 5987, the Polish letters)."""
+    name = download_name(document)
     response = send_file(
         io.BytesIO(document.data),
         mimetype=DOCX,
         as_attachment=True,
-        download_name=download_name(document),
+        download_name=name,
         etag=document.sha256,
         max_age=0,
+    )
+    # Our own ASCII fallback: send_file's drops letters without a decomposition ("ł").
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name(name)}\"; filename*=UTF-8''{quote(name, safe='')}"
     )
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -52,7 +55,20 @@ def changed_sections(newer: Document, older: Document | None) -> list[str]:
     ]
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def download_name(document: Document) -> str:
-    slug = document.snapshot.get("cluster", {}).get("slug", "strategia")
+    """The file's name from the cluster's name, Polish letters kept:
+    "strategia-Mazowiecki-klaster-rolno-spożywczy-MAKROS-v3-robocza.docx"."""
+    cluster = document.snapshot.get("cluster", {})
+    name = _NOT_WORD.sub("-", unicodedata.normalize("NFC", cluster.get("name") or "")).strip("-")
+    base = name[:80].rstrip("-") or cluster.get("slug") or "klaster"
     kind = "przyjeta" if document.final else "robocza"
-    return f"strategia-{slug}-v{document.version}-{kind}.docx"
+    return f"strategia-{base}-v{document.version}-{kind}.docx"
+
+
+def ascii_name(name: str) -> str:
+    """The same name in ASCII for old clients ("ł" has no decomposition: mapped by hand)."""
+    name = name.replace("ł", "l").replace("Ł", "L")
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")

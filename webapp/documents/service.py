@@ -25,12 +25,17 @@ class Asked:
     enqueued: bool  # False: the broker is unreachable; the sweep sends it once it is back
 
 
-def ask_for_document(cluster: Cluster, role: Role | None) -> Asked:
+def may_ask_for_document(cluster: Cluster, role: Role | None) -> bool:
+    """Members generate drafts; once the strategy is adopted, only moderators do."""
     from webapp.clusters.queries import definition_of
 
     states = {s.key: StageState(s.state) for s in cluster.stages}
     adopted = is_adopted(definition_of(cluster), states)
-    if not can(role, export_permission(adopted)):
+    return can(role, export_permission(adopted))
+
+
+def ask_for_document(cluster: Cluster, role: Role | None) -> Asked:
+    if not may_ask_for_document(cluster, role):
         abort(403)
     try:
         requested = request_document(cluster, current_user._get_current_object())

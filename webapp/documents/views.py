@@ -9,8 +9,7 @@ from flask_wtf import FlaskForm
 from webapp.access import cluster_for
 from webapp.documents.http import docx_response
 from webapp.documents.queries import changed_sections, document_for, versions
-from webapp.documents.service import ask_for_document
-from workflows.roles import Permission, can
+from webapp.documents.service import ask_for_document, may_ask_for_document
 
 bp = Blueprint("documents", __name__, url_prefix="/c/<slug>/documents")
 
@@ -34,7 +33,8 @@ def index(slug: str):
         documents=rows,
         changes=changes,
         form=GenerateForm(),
-        may_generate=can(role, Permission.EXPORT_DRAFT),
+        # the button only for those whose click would not be refused (403)
+        may_generate=may_ask_for_document(cluster, role),
     )
 
 

@@ -11,11 +11,16 @@ from workflows.stages import Unmet
 
 
 def _stage_titles(keys: object, titles: dict[str, str]) -> str:
+    return ", ".join(titles.get(f"stage:{k}", titles.get(k, k)) for k in (keys or ()))
+
+
+def _section_titles(keys: object, titles: dict[str, str]) -> str:
     return ", ".join(titles.get(k, k) for k in (keys or ()))
 
 
 def unmet_message(unmet: Unmet, titles: dict[str, str] | None = None) -> str:
-    """One sentence for one unmet condition; `titles` maps stage and section keys to titles."""
+    """One sentence for one unmet condition; `titles` maps section keys and "stage:KEY"
+    to titles (see webapp.workflow.panels.titles)."""
     titles = titles or {}
     p = unmet.param
     code = unmet.code
@@ -36,7 +41,7 @@ def unmet_message(unmet: Unmet, titles: dict[str, str] | None = None) -> str:
             "%(num)d required section is empty: %(sections)s.",
             "%(num)d required sections are empty: %(sections)s.",
             count,
-            sections=_stage_titles(p("sections"), titles),
+            sections=_section_titles(p("sections"), titles),
         )
     if code == "open_objections":
         return ngettext("%(num)d open objection.", "%(num)d open objections.", int(p("count", 0)))

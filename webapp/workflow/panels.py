@@ -43,11 +43,11 @@ class SignOffPanel:
 
 
 def titles(facts: ClusterFacts) -> dict[str, str]:
+    """Section titles by key, and stage titles by "stage:KEY": a section may share its
+    stage's key (the default definition's goals stage holds a goals section)."""
     lang = str(get_locale())
-    names = {s.key: s.title.get(lang) for s in facts.definition.stages}
-    names.update(
-        {sec.key: sec.title.get(lang) for s in facts.definition.stages for sec in s.sections}
-    )
+    names = {sec.key: sec.title.get(lang) for s in facts.definition.stages for sec in s.sections}
+    names.update({f"stage:{s.key}": s.title.get(lang) for s in facts.definition.stages})
     return names
 
 

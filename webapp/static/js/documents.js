@@ -2,6 +2,8 @@
 "use strict";
 (function () {
   const rows = document.querySelectorAll(".document-row");
+  const statusLabels = document.getElementById("status-labels");
+  const kilobytes = new Intl.NumberFormat(document.documentElement.lang || "pl", { maximumFractionDigits: 1 });
   rows.forEach(function (row) {
     const status = row.dataset.status;
     if (status !== "queued" && status !== "rendering") return;
@@ -12,6 +14,8 @@
         .then(function (doc) {
           const bar = cell.querySelector("progress");
           if (bar) bar.value = doc.progress;
+          const step = cell.querySelector(".doc-step");
+          if (step && statusLabels && statusLabels.dataset[doc.status]) step.textContent = statusLabels.dataset[doc.status];
           if (doc.status === "done") {
             const link = document.getElementById("download-template").content.firstElementChild.cloneNode(true);
             link.href = window.location.pathname.replace(/\/$/, "") + "/" + doc.id + "/download";
@@ -19,6 +23,8 @@
             row.dataset.status = "done";
             const sha = row.querySelector(".sha");
             if (sha && doc.sha256) sha.textContent = doc.sha256.slice(0, 12);
+            const size = row.querySelector(".doc-size");
+            if (size && doc.size) size.textContent = kilobytes.format(Math.round(doc.size / 102.4) / 10) + " KB";
           } else if (doc.status === "failed") {
             const label = document.createElement("span");
             label.className = "text-danger";

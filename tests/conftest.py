@@ -193,3 +193,8 @@ def accounts(app):  # noqa: ANN001, ANN201
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# Browser fixtures, registered here once so that every folder shares one session-wide
+# Playwright (two would collide: its sync API refuses to start inside another's loop).
+from tests.browser_support import browser, live_server, page  # noqa: E402, F401

@@ -369,7 +369,7 @@ def test_postgresql_restart_under_running_app(tmp_path: Path):
     It answers a 503 at once, leaves no half-written save, and the next requests work."""
     cluster = local_postgresql_cluster(services.admin_url())
     if cluster is None:
-        pytest.skip("needs root and the local Debian PostgreSQL cluster (pg_ctlcluster)")
+        pytest.fail("needs root and the local Debian PostgreSQL cluster: run `make test` as root, as .ci/run")
     name = f"studio_restart_{uuid.uuid4().hex[:8]}"
     with services.pg_database(name) as url:
         build_database(url)
@@ -571,7 +571,7 @@ def tmpfs(path: Path, size: str):
         check=False,
     )
     if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({mounted.stderr.strip()}): needs root")
+        pytest.fail(f"cannot mount a tmpfs here ({mounted.stderr.strip()}): needs root, as .ci/run has")
     try:
         yield path
     finally:
@@ -599,7 +599,7 @@ def test_disk_full_writes_answer_503_reads_work_nothing_half_written(golden: Gol
     """The data directory on a real, tiny file system (tmpfs) that is then filled: SQLite
     gets ENOSPC (SQLITE_FULL) as on a full disk."""
     if os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root")
+        pytest.fail("mounting a tmpfs needs root: run `make test` as root, as .ci/run does")
     with tmpfs(tmp_path / "data", "16m") as data:
         database = data / "studio.sqlite3"
         shutil.copyfile(golden.source("sqlite"), database)

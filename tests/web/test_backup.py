@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import services
-from tests.conftest import BACKENDS, DEMO_PASSWORD, api_token, build_database, make_app
+from tests.conftest import DEMO_PASSWORD, api_token, build_database, make_app
 from webapp.backup import AUDIT_COMMENT_SUBJECT_PREFIX, AUDIT_DETAIL_REFERENCES, TABLES
 from webapp.extensions import db
 
@@ -301,7 +301,6 @@ def test_export_of_an_unknown_cluster_is_a_clear_error(app, tmp_path):
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif("postgresql" not in BACKENDS, reason="PostgreSQL is not among TEST_BACKENDS")
 def test_a_cluster_moves_from_sqlite_to_postgresql(golden, tmp_path):
     """From the embedded default to PostgreSQL: the same rows come out again."""
     source_url, _ = golden.clone("sqlite", tmp_path)

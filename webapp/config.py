@@ -74,6 +74,8 @@ def load_config() -> dict:
         "REMEMBER_COOKIE_DURATION": timedelta(days=30),
         "SESSION_INACTIVITY": timedelta(hours=2),
         "SESSION_ABSOLUTE": timedelta(hours=12),
+        # Roles, removals and e-mail changes ask for the password again after this long.
+        "REAUTH_WINDOW": timedelta(minutes=float(os.environ.get("REAUTH_WINDOW_MINUTES", "10"))),
         "API_TOKEN_LIFETIME": timedelta(days=30),
         "LOGIN_FAILURES_PER_MINUTE": 5,
         "BOOTSTRAP_SERVE_LOCAL": True,

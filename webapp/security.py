@@ -18,7 +18,9 @@ CSP = (
 
 
 def uses_bearer_token() -> bool:
-    return request.headers.get("Authorization", "").lower().startswith("bearer ")
+    from webapp.auth import bearer_token
+
+    return bearer_token(request) is not None
 
 
 #: Endpoints that take credentials instead of a session, so no CSRF token can exist yet.

@@ -147,3 +147,40 @@ def test_secret_fields_are_never_written(app, audit_lines):
     [(text, record)] = audit_lines()
     assert "hunter2-haslo" not in text and "sekretny-token" not in text
     assert record["ok"] == 1
+
+
+def test_account_changes_and_refused_confirmations_are_logged(app, accounts, audit_lines):
+    from tests.security.test_reauthentication import admin_browser, post_email, post_person
+
+    member_email = accounts.email("member", SLUG)
+    member_id = _user_id(app, member_email)
+    wrong = "Zle-Haslo-Ktorego-Nie-Ma-W-Logu-7"
+    member = person(app, member_email)
+    assert post_email(member.client, "nowy.adres@example.org", wrong).status_code == 422
+    assert post_email(member.client, "nowy.adres@example.org", DEMO_PASSWORD).status_code == 302
+    admin = admin_browser(app)
+    admin_id = _user_id(app, "admin@example.org")
+    assert post_person(admin, app, "nowy.adres@example.org", is_admin=True).status_code == 302
+    assert post_person(admin, app, "nowy.adres@example.org", active=False).status_code == 302
+
+    lines = audit_lines()
+    for text, record in lines:
+        _check_line(text, record)
+        assert wrong not in text and DEMO_PASSWORD not in text and member.token not in text
+    records = [r for _t, r in lines]
+    assert any(r["event"] == "reauth.failure" and r["user_id"] == member_id for r in records)
+    assert any(
+        r["event"] == "account.email"
+        and r["person_id"] == member_id
+        and r["previous"] == member_email
+        and r["email"] == "nowy.adres@example.org"
+        for r in records
+    )
+    assert any(
+        r["event"] == "person.admin" and r["user_id"] == admin_id and r["is_admin"] is True
+        for r in records
+    )
+    assert any(
+        r["event"] == "person.active" and r["person_id"] == member_id and r["active"] is False
+        for r in records
+    )

@@ -33,6 +33,8 @@ PUBLIC = {
 SIGNED_IN = {
     "home.index",
     "account.index",
+    "account.email",
+    "account.confirm",
     "api.list_clusters",
     "api.get_stats",
     "notifications.index",
@@ -47,6 +49,7 @@ OWN = {"account.revoke_token", "notifications.open_one"}
 ADMIN = {
     "admin.organisations",
     "admin.users",
+    "admin.person",
     "admin.clusters",
     "admin.api_tokens",
     "admin.revoke_token",
@@ -208,7 +211,9 @@ def matrix_app(golden: Golden, tmp_path: Path):  # noqa: ANN201
 
 def _objects(app, slug: str) -> dict:  # noqa: ANN001
     """Real ids of the cluster's objects to fill the URLs with."""
+    from webapp.auth import tokens
     from webapp.models import (
+        ApiToken,
         Attendance,
         Cluster,
         Comment,
@@ -243,6 +248,10 @@ def _objects(app, slug: str) -> dict:  # noqa: ANN001
             sha256="0" * 64,
         )
         db.session.add_all([comment, document])
+        # A spare token of the admin's for the revocation probes, so that no principal
+        # revokes the token its own API probes use.
+        admin = db.session.scalar(select(User).where(User.is_admin.is_(True)))
+        spare = tokens.issue(admin)
         meeting = db.session.scalar(
             select(Meeting).where(Meeting.cluster_id == cluster.id, Meeting.kind == "workshop")
         )
@@ -255,6 +264,7 @@ def _objects(app, slug: str) -> dict:  # noqa: ANN001
             )
         )
         db.session.commit()
+        spare_id = db.session.scalar(select(ApiToken.id).where(ApiToken.prefix == spare[:8]))
         return {
             "slug": slug,
             "key": "profile",
@@ -267,7 +277,8 @@ def _objects(app, slug: str) -> dict:  # noqa: ANN001
             "number": 1,
             "name": "organisations",
             "notification_id": 1,
-            "token_id": 1,
+            "token_id": spare_id,
+            "user_id": author.id,
             "filename": "css/app.css",
         }
 

@@ -1,18 +1,22 @@
-"""The person's own account: API tokens and password."""
+"""The person's own account: API tokens, password, e-mail address, password confirmation."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 
 from webapp.admin.forms import RevokeForm
-from webapp.auth import passwords, sessions, tokens
-from webapp.auth.forms import PasswordChangeForm
+from webapp.auth import reauth, sessions, tokens
+from webapp.auth.forms import ConfirmPasswordForm, EmailChangeForm, PasswordChangeForm
 from webapp.auth.operations import change_password
+from webapp.auth.views import safe_next
 from webapp.extensions import db
 from webapp.models import ApiToken
+from webapp.people.operations import change_email
+from webapp.problems import Duplicate, Invalid
+from workflows.reauth import SensitiveChange
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -23,14 +27,22 @@ def _signed_in() -> None:
     return None
 
 
-def _render(form: PasswordChangeForm, status: int = 200):  # noqa: ANN202
+def _render(
+    form: PasswordChangeForm | None = None,
+    email_form: EmailChangeForm | None = None,
+    status: int = 200,
+):  # noqa: ANN202
     rows = db.session.scalars(
         select(ApiToken)
         .where(ApiToken.user_id == current_user.id, ApiToken.revoked_at.is_(None))
         .order_by(ApiToken.created_at.desc())
     ).all()
     return render_template(
-        "account/index.html", tokens=rows, form=form, revoke_form=RevokeForm()
+        "account/index.html",
+        tokens=rows,
+        form=form or PasswordChangeForm(formdata=None),
+        email_form=email_form or EmailChangeForm(formdata=None, prefix="email"),
+        revoke_form=RevokeForm(),
     ), status
 
 
@@ -38,18 +50,63 @@ def _render(form: PasswordChangeForm, status: int = 200):  # noqa: ANN202
 def index():
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        if not passwords.verify(current_user.password_hash, form.current.data):
-            form.current.errors = [_("This is not your current password.")]
-            return _render(form, 422)
+        if not reauth.check_field(form.current, SensitiveChange.OWN_PASSWORD):
+            return _render(form, status=422)
         user = current_user._get_current_object()
         remember = bool(user.login_session and user.login_session.remember)
-        change_password(user, form.new.data)  # ends every session, this one too
+        change_password(user, form.new.data)  # ends every session and token, this one too
         sessions.start(user, remember=remember)
         login_user(user, remember=remember)
         db.session.commit()
-        flash(_("Your password is changed; you were signed out everywhere else."), "success")
+        flash(
+            _(
+                "Your password is changed; you were signed out everywhere else and your API "
+                "tokens were revoked."
+            ),
+            "success",
+        )
         return redirect(url_for("account.index"))
-    return _render(form, 422 if form.is_submitted() else 200)
+    return _render(form, status=422 if form.is_submitted() else 200)
+
+
+@bp.post("/email")
+def email():
+    form = EmailChangeForm(prefix="email")
+    if not form.validate_on_submit():
+        return _render(email_form=form, status=422)
+    if not reauth.check_field(form.current, SensitiveChange.OWN_EMAIL):
+        return _render(email_form=form, status=422)
+    try:
+        changed = change_email(current_user._get_current_object(), form.email.data)
+    except (Invalid, Duplicate) as problem:
+        form.email.errors = [*form.email.errors, problem.message]
+        return _render(email_form=form, status=409 if isinstance(problem, Duplicate) else 422)
+    db.session.commit()
+    if changed:
+        flash(_("Your email address is changed; sign in with the new one from now on."), "success")
+    return redirect(url_for("account.index"))
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+def confirm():
+    """Type the password again before changes that ask for it (roles, removals)."""
+    form = ConfirmPasswordForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    status = 200
+    if form.validate_on_submit():
+        try:
+            reauth.confirm(form.password.data)
+        except reauth.PasswordRefused as refused:
+            form.password.errors = [refused.message]
+            status = 429 if refused.retry_after else 422
+        else:
+            db.session.commit()
+            flash(_("Thank you. You can make the change now."), "success")
+            return redirect(safe_next(form.next.data))
+    elif form.is_submitted():
+        status = 422
+    return render_template("account/confirm.html", form=form), status
 
 
 @bp.post("/tokens/<int:token_id>/revoke")

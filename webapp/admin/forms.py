@@ -13,7 +13,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from webapp.i18n_labels import kind_choices, sector_choices
 
@@ -37,9 +37,26 @@ class UserForm(FlaskForm):
     submit = SubmitField(_l("Add person"))
 
 
+class PersonForm(FlaskForm):
+    """An admin's edit of an account; `password` appears when the change asks for it."""
+
+    # InputRequired, not DataRequired: the form is filled from the account, so a post
+    # without the fields would otherwise keep the old values and read the absent boxes
+    # as "not admin, not active".
+    name = StringField(_l("Full name"), validators=[InputRequired(), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[InputRequired(), Length(max=254)])
+    organisation_id = SelectField(_l("Organisation"), coerce=int)
+    is_admin = BooleanField(_l("Platform administrator"))
+    active = BooleanField(_l("Account active (may sign in)"))
+    password = PasswordField(_l("Your password"), validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("Save"))
+
+
 class ClusterForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    slug = StringField(_l("Short name (in addresses)"), validators=[DataRequired(), Length(max=60)])
+    slug = StringField(
+        _l("Short name (in addresses)"), validators=[DataRequired(), Length(max=60)]
+    )
     sector = SelectField(_l("Sector"), choices=sector_choices, validators=[DataRequired()])
     goal = TextAreaField(_l("Goal"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Create cluster"))

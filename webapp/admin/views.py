@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from webapp.access import require_admin
-from webapp.admin.forms import ClusterForm, OrganisationForm, RevokeForm, UserForm
-from webapp.auth import tokens
+from webapp.admin.forms import ClusterForm, OrganisationForm, PersonForm, RevokeForm, UserForm
+from webapp.auth import reauth, tokens
+from webapp.auth.operations import normalise_email
 from webapp.clusters.operations import create_cluster
 from webapp.extensions import db
 from webapp.models import ApiToken, Cluster, Membership, Organisation, User
-from webapp.people.operations import create_organisation, create_user
+from webapp.people.operations import create_organisation, create_user, update_person
 from webapp.problems import Duplicate, Invalid
+from workflows.reauth import changes_to_person, person_change_refusal
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -62,7 +65,8 @@ def organisations():
 def users():
     form = UserForm()
     form.organisation_id.choices = [
-        (o.id, o.name) for o in db.session.scalars(select(Organisation).order_by(Organisation.name))
+        (o.id, o.name)
+        for o in db.session.scalars(select(Organisation).order_by(Organisation.name))
     ]
     status = 200
     if form.validate_on_submit():
@@ -90,6 +94,75 @@ def users():
         ).all()
     )
     return render_template("admin/users.html", form=form, people=people, counts=counts), status
+
+
+#: Why an admin may not make a change to an account (workflows.reauth.person_change_refusal).
+REFUSALS = {
+    "own_admin": lambda: _(
+        "You cannot withdraw your own administrator rights; ask another administrator."
+    ),
+    "own_account": lambda: _("You cannot disable your own account."),
+}
+NO_ORGANISATION = 0
+SENSITIVE_PERSON_CHANGES = changes_to_person(
+    email_changed=True, admin_changed=True, active_changed=True
+)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def person(user_id: int):
+    person = db.session.get(User, user_id)
+    if person is None:
+        abort(404)
+    form = PersonForm(obj=person)
+    if not form.is_submitted():
+        form.organisation_id.data = person.organisation_id or NO_ORGANISATION
+    form.organisation_id.choices = [(NO_ORGANISATION, _("(none)"))] + [
+        (o.id, o.name)
+        for o in db.session.scalars(select(Organisation).order_by(Organisation.name))
+    ]
+    changes = changes_to_person(
+        email_changed=normalise_email(form.email.data) != person.email,
+        admin_changed=bool(form.is_admin.data) != person.is_admin,
+        active_changed=bool(form.active.data) != person.active,
+    )
+    status = 200
+    if form.validate_on_submit():
+        refusal = person_change_refusal(
+            acting_on_self=person.id == current_user.id,
+            withdraws_admin=person.is_admin and not form.is_admin.data,
+            disables=person.active and not form.active.data,
+        )
+        if refusal is not None:
+            flash(REFUSALS[refusal](), "danger")
+            status = 422
+        elif not reauth.check_field(form.password, *changes):
+            status = 422
+        else:
+            try:
+                update_person(
+                    person,
+                    name=form.name.data,
+                    email=form.email.data,
+                    organisation_id=form.organisation_id.data or None,
+                    is_admin=form.is_admin.data,
+                    active=form.active.data,
+                )
+            except (Invalid, Duplicate) as problem:
+                _field_error(form, problem)
+                status = 409 if isinstance(problem, Duplicate) else 422
+            else:
+                db.session.commit()
+                flash(_("Saved."), "success")
+                return redirect(url_for("admin.users"))
+    elif form.is_submitted():
+        status = 422
+    return render_template(
+        "admin/person.html",
+        form=form,
+        person=person,
+        password_needed=reauth.needed(*SENSITIVE_PERSON_CHANGES),
+    ), status
 
 
 @bp.route("/clusters", methods=["GET", "POST"])

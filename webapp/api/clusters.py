@@ -10,11 +10,13 @@ from webapp.access import cluster_for, visible_clusters
 from webapp.api.blueprint import ApiError, blp
 from webapp.api.people import refuse, require_admin
 from webapp.api.schemas import ClusterDetail, ClusterList, ClusterRequest, IdResponse, MemberRequest
+from webapp.auth import reauth
 from webapp.clusters.operations import create_cluster, set_member
 from webapp.clusters.queries import definition_of, stages_with_sections
 from webapp.extensions import db
 from webapp.models import Cluster, User
 from webapp.problems import Duplicate, Invalid
+from workflows.reauth import SensitiveChange
 from workflows.roles import Permission, can_assign_role
 
 
@@ -91,6 +93,7 @@ def post_member(body: dict, slug: str) -> dict:
     cluster, role = cluster_for(slug, Permission.MANAGE_MEMBERS)
     if not can_assign_role(role, body["role"]):
         abort(403)
+    reauth.require_for_api(SensitiveChange.MEMBER_ROLE)
     user = db.session.get(User, body["user_id"])
     if user is None:
         raise ApiError(422, "invalid", error_extra={"field": "user_id"})

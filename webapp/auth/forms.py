@@ -28,3 +28,15 @@ class PasswordChangeForm(FlaskForm):
         validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))],
     )
     submit = SubmitField(_l("Change password"))
+
+
+class EmailChangeForm(FlaskForm):
+    email = EmailField(_l("New email address"), validators=[DataRequired(), Length(max=254)])
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    submit = SubmitField(_l("Change email"))
+
+
+class ConfirmPasswordForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=500)])
+    next = HiddenField()
+    submit = SubmitField(_l("Confirm"))

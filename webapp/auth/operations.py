@@ -45,7 +45,10 @@ def check_credentials(email: str, password: str, address: str) -> User:
 
 
 def change_password(user: User, new_password: str) -> None:
-    from webapp.auth import sessions
+    """A new password ends every session and revokes every API token of the person:
+    whoever held the old password may have taken either."""
+    from webapp.auth import sessions, tokens
 
     user.password_hash = passwords.hash_password(new_password)
     sessions.end_all(user)
+    tokens.revoke_all(user)

@@ -38,6 +38,7 @@ def start(user: User, remember: bool) -> LoginSession:
         created_at=now,
         last_seen_at=now,
         expires_at=now + lifetime,
+        password_confirmed_at=now,  # signing in is typing the password
         user_agent=(request.user_agent.string or "")[:200],
     )
     login.token = token

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from webapp.auth.secrets_util import new_token, token_hash
 from webapp.auth.sessions import touch
@@ -43,3 +43,12 @@ def authenticate(token: str) -> User | None:
 def revoke(row: ApiToken) -> None:
     if row.revoked_at is None:
         row.revoked_at = utcnow()
+
+
+def revoke_all(user: User) -> None:
+    """Revoke every live token of a person (password changed, account disabled)."""
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from webapp.access import cluster_for
+from webapp.auth import reauth
 from webapp.clusters.forms import MemberForm, RemoveMemberForm
 from webapp.clusters.operations import remove_member, set_member
 from webapp.clusters.queries import definition_of, members_by_kind, stages_with_sections
@@ -15,6 +16,7 @@ from webapp.models import Membership, User
 from webapp.problems import Invalid
 from webapp.workflow.forms import SignOffForm, TransitionForm
 from webapp.workflow.panels import stage_panels
+from workflows.reauth import SensitiveChange
 from workflows.roles import Permission, can, can_assign_role
 
 bp = Blueprint("clusters", __name__, url_prefix="/c")
@@ -45,6 +47,7 @@ def _render_detail(cluster, role, form, status: int = 200):  # noqa: ANN001, ANN
             stages=stages_with_sections(cluster),
             members=members_by_kind(cluster),
             member_form=form,
+            password_needed=form is not None and reauth.needed(SensitiveChange.MEMBER_ROLE),
             remove_form=RemoveMemberForm(),
             panels=panels,
             signoffs=signoffs,
@@ -68,6 +71,8 @@ def add_member(slug: str):
     user = db.session.get(User, form.user_id.data)
     if user is None:
         abort(422)
+    if not reauth.check_field(form.password, SensitiveChange.MEMBER_ROLE):
+        return _render_detail(cluster, role, form, 422)
     try:
         set_member(cluster, user, form.role.data)
     except Invalid as problem:
@@ -85,6 +90,10 @@ def delete_member(slug: str, membership_id: int):
     membership = db.session.get(Membership, membership_id)
     if membership is None or membership.cluster_id != cluster.id or not form.validate_on_submit():
         abort(404)
+    if reauth.needed(SensitiveChange.MEMBER_REMOVE):
+        return reauth.confirm_page_redirect(
+            url_for("clusters.detail", slug=slug, _anchor="members")
+        )
     name = membership.user.name
     remove_member(cluster, membership)
     db.session.commit()

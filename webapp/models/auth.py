@@ -26,6 +26,9 @@ class LoginSession(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     user_agent: Mapped[str] = mapped_column(String(200), default="")
+    #: When the person last typed their password in this session (sign-in included):
+    #: sensitive changes ask again after a while (workflows.reauth).
+    password_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
 

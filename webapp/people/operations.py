@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from webapp import auditlog
+from webapp.auth import sessions, tokens
 from webapp.auth.operations import normalise_email
 from webapp.auth.passwords import MIN_LENGTH, hash_password
 from webapp.extensions import db
 from webapp.models import Organisation, User
+from webapp.notifications.mailer import queue_email
 from webapp.problems import Duplicate, Invalid
 from workflows.identifiers import is_valid_nip, normalise_nip
 from workflows.kinds import ORGANISATION_KINDS
@@ -46,18 +50,11 @@ def create_user(
     password_hash: str | None = None,
 ) -> User:
     """A new person; `password_hash` lets the demo loader hash a shared password once."""
-    email = normalise_email(email)
-    if "@" not in email or len(email) > 254 or email.startswith("@") or email.endswith("@"):
-        raise Invalid("email", _("Give a valid email address."))
-    name = (name or "").strip()
-    if not name or len(name) > 200:
-        raise Invalid("name", _("Give the person's name (at most 200 characters)."))
+    email = _free_email(email)
+    name = _valid_name(name)
     if password_hash is None and len(password or "") < MIN_LENGTH:
         raise Invalid("password", _("The password needs at least %(n)s characters.", n=MIN_LENGTH))
-    if organisation_id is not None and db.session.get(Organisation, organisation_id) is None:
-        raise Invalid("organisation_id", _("This organisation does not exist."))
-    if db.session.scalar(select(User.id).where(User.email == email)):
-        raise Duplicate("email", _("This email address is already in use."))
+    _check_organisation(organisation_id)
     user = User(
         email=email,
         name=name,
@@ -68,3 +65,91 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def _valid_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise Invalid("name", _("Give the person's name (at most 200 characters)."))
+    return name
+
+
+def _free_email(email: str, person: User | None = None) -> str:
+    """The address normalised, if it is valid and no one else signs in with it."""
+    email = normalise_email(email)
+    local, at, domain = email.partition("@")
+    if not at or not local or not domain or len(email) > 254 or any(c.isspace() for c in email):
+        raise Invalid("email", _("Give a valid email address."))
+    taken_by = db.session.scalar(select(User.id).where(User.email == email))
+    if taken_by is not None and (person is None or taken_by != person.id):
+        raise Duplicate("email", _("This email address is already in use."))
+    return email
+
+
+def _check_organisation(organisation_id: int | None) -> None:
+    if organisation_id is not None and db.session.get(Organisation, organisation_id) is None:
+        raise Invalid("organisation_id", _("This organisation does not exist."))
+
+
+def change_email(person: User, new_email: str) -> bool:
+    """Give a person a new sign-in address; the old one is told, in case it was not them.
+
+    Returns whether anything changed.
+    """
+    email = _free_email(new_email, person)
+    if email == person.email:
+        return False
+    old = person.email
+    person.email = email
+    auditlog.event("account.email", person_id=person.id, previous=old, email=email)
+    _tell_old_address(person, old)
+    db.session.flush()
+    return True
+
+
+def _tell_old_address(person: User, old: str) -> None:
+    from webapp.notifications.operations import user_language
+
+    with force_locale(user_language(person)):
+        queue_email(
+            old,
+            _("Your e-mail address in the strategy studio was changed"),
+            _(
+                "The address you sign in with was changed from %(old)s to %(new)s. "
+                "If you did not ask for this, tell the agency at once.",
+                old=old,
+                new=person.email,
+            ),
+        )
+
+
+def update_person(
+    person: User,
+    *,
+    name: str,
+    email: str,
+    organisation_id: int | None,
+    is_admin: bool,
+    active: bool,
+) -> None:
+    """An admin corrects a person's account; disabling it ends their sessions and tokens.
+
+    Everything is checked before anything is set, so a refusal changes nothing.
+    """
+    name = _valid_name(name)
+    email = _free_email(email, person)
+    _check_organisation(organisation_id)
+    person.name = name
+    person.organisation_id = organisation_id
+    if email != person.email:
+        change_email(person, email)
+    if is_admin != person.is_admin:
+        auditlog.event("person.admin", person_id=person.id, is_admin=is_admin)
+        person.is_admin = is_admin
+    if active != person.active:
+        auditlog.event("person.active", person_id=person.id, active=active)
+        person.active = active
+        if not active:
+            sessions.end_all(person)
+            tokens.revoke_all(person)
+    db.session.flush()

@@ -28,6 +28,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from charts.svg import without_styles
+
 # Deterministic SVG ids and real <text> elements (selectable, readable by screen readers).
 # Set once at import: every caller wants the same values, so this global is benign.
 matplotlib.rcParams["svg.hashsalt"] = "cluster-strategy-charts"
@@ -95,6 +97,7 @@ def _save(fig: Figure, fmt: str) -> bytes:
     buf = io.BytesIO()
     if fmt == "svg":
         fig.savefig(buf, format="svg", metadata={"Date": None})
+        return without_styles(buf.getvalue())
     else:
         fig.savefig(buf, format="png", dpi=_PNG_DPI, metadata={"Software": None})
     return buf.getvalue()

@@ -54,3 +54,19 @@ def test_cluster_statistics_for_a_member(live_server, page, artifacts):
     assert page.inner_text("#stat-participants") == "48"
     assert page.locator("#stat-clusters").count() == 0
     page.screenshot(path=str(artifacts / "stats-cluster-makros.png"), full_page=True)
+
+
+def test_a_chart_keeps_its_colours_under_a_policy_that_forbids_styles(live_server, page):
+    """The chart document is served with `style-src 'none'`: its colours must come from
+    presentation attributes, which the policy does not touch."""
+    live_server.sign_in(page, "admin@example.org")
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text))
+    response = page.goto(f"{live_server.url}/stats/charts/organisations.svg")
+    assert "style-src 'none'" in response.headers["content-security-policy"]
+    colours = page.evaluate(
+        """() => Array.from(document.querySelectorAll('path'))
+                 .map(p => getComputedStyle(p).fill)"""
+    )
+    assert "rgb(0, 114, 178)" in colours, colours[:10]  # the palette's blue, as drawn
+    assert not [v for v in violations if "Content Security Policy" in v], violations

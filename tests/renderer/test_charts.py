@@ -73,6 +73,17 @@ def test_svg_valid_and_deterministic(name):
 
 
 @pytest.mark.parametrize("name", sorted(CHARTS))
+def test_svg_carries_no_css_so_the_policy_may_forbid_styles(name):
+    root = etree.fromstring(CHARTS[name]("svg"))
+    styled = [el.tag for el in root.iter() if isinstance(el.tag, str) and "style" in el.attrib]
+    assert styled == []
+    assert root.findall(".//{http://www.w3.org/2000/svg}style") == []
+    fills = {el.get("fill") for el in root.iter() if isinstance(el.tag, str)}
+    assert "#ffffff" in fills, "the colours moved to attributes, not away"
+    assert root.get("stroke-linejoin") == "round", "the sheet's rule lives on the root"
+
+
+@pytest.mark.parametrize("name", sorted(CHARTS))
 def test_png_valid_and_deterministic(name):
     first, second = CHARTS[name]("png"), CHARTS[name]("png")
     assert first == second

@@ -28,10 +28,10 @@ from webapp.stats.queries import Stats, compute
 bp = Blueprint("stats", __name__)
 
 CHARTS = ("organisations", "participants", "progress", "activity")
-#: An SVG image is a document of its own: matplotlib styles its elements inline (style
-#: attributes, so no hash can allow them), and nothing else may run or load in it.
+#: An SVG image is a document of its own: nothing may run, load or style in it (the
+#: charts carry presentation attributes, not CSS: charts.svg).
 SVG_CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; object-src 'none'; base-uri 'none'; "
+    "default-src 'none'; style-src 'none'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'none'"
 )
 

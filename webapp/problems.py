@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 
-class Invalid(ValueError):
-    """Input that cannot be accepted (422). `message` is already in the person's language."""
+class Problem(ValueError):
+    """A refusal naming the field at fault; `message` is already in the person's language."""
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
@@ -12,10 +12,13 @@ class Invalid(ValueError):
         self.message = message
 
 
-class Duplicate(ValueError):
+class Invalid(Problem):
+    """Input that cannot be accepted (422)."""
+
+
+class Duplicate(Problem):
     """Something that must be unique already exists (409)."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
+
+class Stale(Problem):
+    """What the person edited was changed by someone else meanwhile (409); nothing saved."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -387,3 +388,104 @@ def test_api_lists_meetings_to_those_who_see_the_cluster(app, client, accounts, 
         assert meetings[0]["participants"] == 48
         assert meetings[0]["starts_at"].startswith("2013-10-08T08:00:00")
         assert [m["number"] for m in meetings[1:]] == [1, 2, 3, 4, 5, 6]
+
+
+# --- two moderators at once ------------------------------------------------------------
+
+
+def _edit_form(client, url: str) -> dict:  # noqa: ANN001
+    page = client.get(url, headers=EN).get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page) or re.search(
+        r'id="version" name="version" type="hidden" value="(\d+)"', page
+    )
+    assert version, "the edit form carries the version it was filled from"
+    return {
+        "csrf_token": page_csrf(client, url),
+        "version": version.group(1),
+        "kind": "workshop",
+        "number": "3",
+        "date": "2014-02-10",
+        "start_time": "09:00",
+    }
+
+
+def test_an_edit_from_an_older_form_is_refused_and_kept_for_a_second_save(app, accounts):
+    ids = _meetings(app)
+    url = f"/c/makros/meetings/{ids['workshop 3']}/edit"
+    first, second = app.test_client(), app.test_client()
+    sign_in(first, accounts.email("moderator", "makros"))
+    sign_in(second, accounts.email("admin"))
+    first_form, second_form = _edit_form(first, url), _edit_form(second, url)
+
+    assert second.post(url, data={**second_form, "place": "Radom"}).status_code == 302
+    late = first.post(url, data={**first_form, "place": "Płock"}, headers=EN)
+    assert late.status_code == 409
+    page = late.get_data(as_text=True)
+    assert "Someone else saved this meeting" in page
+    assert 'value="Płock"' in page, "the late editor's input is still in the form"
+    with app.app_context():
+        assert db.session.get(Meeting, ids["workshop 3"]).place == "Radom"
+
+    again = re.search(r'name="version" type="hidden" value="(\d+)"', page) or re.search(
+        r'id="version" name="version" type="hidden" value="(\d+)"', page
+    )
+    resave = first.post(url, data={**first_form, "version": again.group(1), "place": "Płock"})
+    assert resave.status_code == 302
+    with app.app_context():
+        assert db.session.get(Meeting, ids["workshop 3"]).place == "Płock"
+
+
+def test_the_database_refuses_a_second_workshop_3_the_checks_did_not_see(
+    app, client, accounts, monkeypatch
+):
+    """As if another request committed workshop 3 between our check and our insert."""
+    from webapp.meetings import operations
+
+    monkeypatch.setattr(operations, "_check_series", lambda *args, **kwargs: None)
+    sign_in(client, accounts.email("moderator", "makros"))
+    before = _count(app, Meeting)
+    response = _plan(client, kind="workshop", number="3", date="2014-03-27")
+    assert response.status_code == 409
+    assert "Someone has just planned the same meeting" in response.get_data(as_text=True)
+    second_conference = _plan(client, kind="conference", date="2014-03-27")
+    assert second_conference.status_code == 409
+    assert _count(app, Meeting) == before
+
+
+def test_moderators_planning_the_same_workshop_at_the_same_moment_one_wins(app, accounts):
+    ids = _meetings(app)
+    email = accounts.email("moderator", "makros")
+    clients = []
+    for _ in range(6):
+        browser = app.test_client()
+        sign_in(browser, email)
+        clients.append(browser)
+    token = page_csrf(clients[0], "/c/makros/meetings")
+    delete = f"/c/makros/meetings/{ids['workshop 6']}/delete"
+    assert clients[0].post(delete, data={"csrf_token": token}).status_code == 302
+    forms = [
+        {
+            "csrf_token": page_csrf(c, "/c/makros/meetings/new"),
+            "kind": "workshop",
+            "number": "6",
+            "date": "2014-06-02",
+            "start_time": "10:00",
+        }
+        for c in clients
+    ]
+    start = threading.Barrier(len(clients))
+    statuses: list[int] = []
+
+    def plan(browser, data) -> None:  # noqa: ANN001
+        start.wait()
+        statuses.append(browser.post("/c/makros/meetings/new", data=data).status_code)
+
+    threads = [threading.Thread(target=plan, args=pair) for pair in zip(clients, forms, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses) == [302] + [409] * 5, statuses
+    with app.app_context():
+        cluster_id = db.session.scalar(select(Cluster.id).where(Cluster.slug == "makros"))
+    assert _count(app, Meeting, Meeting.cluster_id == cluster_id, Meeting.number == 6) == 1

@@ -68,6 +68,8 @@ class MeetingForm(FlaskForm):
         validators=[Optional(), NumberRange(min=0, max=100_000)],
         description=_l("Where only the number of participants is known (conferences)."),
     )
+    #: The meeting's version the form was filled from (edits only): see update_meeting.
+    version = HiddenField(validators=[Optional()])
     submit = SubmitField(_l("Save"))
 
 

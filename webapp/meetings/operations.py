@@ -9,12 +9,16 @@ Rules a meeting keeps (each refused with a message naming the field):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from webapp import audit
 from webapp.clusters.queries import definition_of
@@ -24,7 +28,7 @@ from webapp.meetings.csv_import import Sheet, fold
 from webapp.meetings.queries import local
 from webapp.models import Attendance, Cluster, Meeting, Membership, User
 from webapp.models.meetings import MEETING_KINDS
-from webapp.problems import Duplicate, Invalid
+from webapp.problems import Duplicate, Invalid, Stale
 from workflows.kinds import ORGANISATION_KINDS
 
 MAX_TITLE = 200
@@ -181,12 +185,35 @@ def _apply(meeting: Meeting, data: MeetingInput) -> None:
     meeting.head_count = data.head_count
 
 
+@contextmanager
+def _kept_by_the_database(kind: str) -> Iterator[None]:
+    """Refuse what the checks above could not see: another request committed in between
+    (the same workshop number, a second conference, or a newer version of the meeting)."""
+    try:
+        with db.session.begin_nested():
+            yield
+            db.session.flush()
+    except IntegrityError:
+        raise Duplicate(
+            "number" if kind == "workshop" else "kind",
+            _("Someone has just planned the same meeting. Reload the list to see it."),
+        ) from None
+    except StaleDataError:
+        raise Stale(
+            "version",
+            _(
+                "Someone else saved this meeting a moment ago. Your changes are still in "
+                "the form: check them and save again to keep them."
+            ),
+        ) from None
+
+
 def plan_meeting(cluster: Cluster, data: MeetingInput) -> Meeting:
     checked = _check(cluster, data, None)
     meeting = Meeting(cluster_id=cluster.id)
     _apply(meeting, checked)
-    db.session.add(meeting)
-    db.session.flush()
+    with _kept_by_the_database(checked.kind):
+        db.session.add(meeting)
     audit.record(
         "meeting.plan", cluster, subject=meeting.title, meeting_id=meeting.id, kind=meeting.kind
     )
@@ -194,9 +221,21 @@ def plan_meeting(cluster: Cluster, data: MeetingInput) -> Meeting:
     return meeting
 
 
-def update_meeting(cluster: Cluster, meeting: Meeting, data: MeetingInput) -> Meeting:
+def update_meeting(
+    cluster: Cluster, meeting: Meeting, data: MeetingInput, read_version: int | None = None
+) -> Meeting:
+    """Save an edit; `read_version` is the version the person's form was filled from."""
+    if read_version is not None and read_version != meeting.version:
+        raise Stale(
+            "version",
+            _(
+                "Someone else saved this meeting after you opened it. Your changes are still "
+                "in the form: check them and save again to keep them."
+            ),
+        )
     checked = _check(cluster, data, meeting)
-    _apply(meeting, checked)
+    with _kept_by_the_database(checked.kind):
+        _apply(meeting, checked)
     audit.record("meeting.update", cluster, subject=meeting.title, meeting_id=meeting.id)
     db.session.flush()
     return meeting

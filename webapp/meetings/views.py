@@ -69,7 +69,7 @@ from webapp.meetings.queries import (
     zone,
 )
 from webapp.models import Attendance, Cluster, Meeting, User
-from webapp.problems import Duplicate, Invalid
+from webapp.problems import Duplicate, Invalid, Stale
 from workflows.roles import Permission, can
 
 bp = Blueprint("meetings", __name__, url_prefix="/c/<slug>/meetings")
@@ -121,6 +121,7 @@ def _meeting_form(cluster: Cluster, meeting: Meeting | None = None) -> MeetingFo
         form.section_keys.data = list(meeting.section_keys or [])
         form.held.data = meeting.held
         form.head_count.data = meeting.head_count
+        form.version.data = meeting.version
     return form
 
 
@@ -147,14 +148,21 @@ def _input(form: MeetingForm) -> MeetingInput:
     )
 
 
-def _refused(form, problem: Invalid | Duplicate) -> int:  # noqa: ANN001
-    """Show an operation's refusal at its field; 409 for a duplicate, 422 otherwise."""
+def _read_version(form: MeetingForm) -> int | None:
+    try:
+        return int(form.version.data)
+    except (TypeError, ValueError):
+        return None
+
+
+def _refused(form, problem: Invalid | Duplicate | Stale) -> int:  # noqa: ANN001
+    """Show an operation's refusal at its field; 409 for a clash, 422 otherwise."""
     field = getattr(form, problem.field, None)
-    if field is not None:
+    if field is not None and field.type != "HiddenField":
         field.errors = [*field.errors, problem.message]
     else:
         flash(problem.message, "danger")
-    return 409 if isinstance(problem, Duplicate) else 422
+    return 409 if isinstance(problem, Duplicate | Stale) else 422
 
 
 # --- the list and one meeting ---------------------------------------------------------
@@ -270,9 +278,11 @@ def edit(slug: str, meeting_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            update_meeting(cluster, meeting, _input(form))
-        except (Invalid, Duplicate) as problem:  # refused before anything was changed
+            update_meeting(cluster, meeting, _input(form), _read_version(form))
+        except (Invalid, Duplicate, Stale) as problem:  # refused before anything was changed
             status = _refused(form, problem)
+            if isinstance(problem, Stale):
+                form.version.data = meeting.version  # saving again keeps this person's edit
         else:
             db.session.commit()
             flash(_("The meeting is saved."), "success")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -17,10 +17,26 @@ MEETING_KINDS: tuple[str, ...] = ("conference", "workshop", "other")
 
 class Meeting(db.Model):
     __tablename__ = "meetings"
-    __table_args__ = (one_of("kind", MEETING_KINDS, "kind"),)
+    __table_args__ = (
+        one_of("kind", MEETING_KINDS, "kind"),
+        # The series rules of webapp.meetings.operations, kept by the database as well, so
+        # two moderators planning at the same moment cannot both win. Only workshops
+        # carry a number; NULLs never clash.
+        UniqueConstraint("cluster_id", "number"),
+        Index(
+            "uq_meetings_one_conference",
+            "cluster_id",
+            unique=True,
+            sqlite_where=text("kind = 'conference'"),
+            postgresql_where=text("kind = 'conference'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cluster_id: Mapped[int] = mapped_column(ForeignKey("clusters.id", ondelete="CASCADE"))
+    #: Bumped by every update (UPDATE … WHERE version = :read): an edit made from an older
+    #: form, or racing another request, is refused instead of overwriting.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     kind: Mapped[str] = mapped_column(String(20))
     number: Mapped[int | None]  # place in the series: workshop 1-6
     title: Mapped[str] = mapped_column(String(200))
@@ -34,6 +50,8 @@ class Meeting(db.Model):
     head_count: Mapped[int | None]
     section_keys: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Attendance(db.Model):

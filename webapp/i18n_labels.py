@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 ORGANISATION_KIND_LABELS = {
     "enterprise": _l("Enterprises"),
@@ -14,7 +15,9 @@ ORGANISATION_KIND_SINGULAR = {
     "enterprise": _l("enterprise"),
     "business_support": _l("business-support institution"),
     "science": _l("science"),
-    "other": _l("other"),
+    # Polish agrees the word with what it describes: an organisation (feminine) here,
+    # a sector (masculine) below; the contexts keep the two translations apart.
+    "other": lazy_pgettext("organisation kind", "other"),
 }
 ROLE_LABELS = {
     "admin": _l("administrator"),
@@ -27,7 +30,7 @@ SECTOR_LABELS = {
     "medical": _l("medical"),
     "creative": _l("creative"),
     "chemical": _l("chemical"),
-    "other": _l("other"),
+    "other": lazy_pgettext("sector", "other"),
 }
 STAGE_STATE_LABELS = {
     "locked": _l("locked"),

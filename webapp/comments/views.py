@@ -7,11 +7,15 @@ commit once → back to the section page; a refused form comes back with its err
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, url_for
+from flask_babel import LazyString
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -41,7 +45,7 @@ from webapp.comments.operations import (
 from webapp.comments.quotes import quote_in, section_text, texts_of
 from webapp.extensions import db
 from webapp.markdown import render_markdown
-from webapp.models import Cluster, Comment, Section
+from webapp.models import Cluster, Comment, Section, User
 from webapp.models.base import utcnow
 from webapp.problems import Invalid
 from workflows.roles import Permission, Role, can
@@ -249,86 +253,88 @@ def create(slug: str, key: str):
     return _done(cluster, section, comment.id, _("Your comment is posted."))
 
 
-@bp.post("/<int:comment_id>/edit")
-def edit(slug: str, key: str, comment_id: int):
-    cluster, role, section = _load(slug, key, Permission.COMMENT)
+#: What a comment action does: (cluster, section, comment, the person, their role, the form).
+Act = Callable[[Cluster, Section, Comment, User, Role, FlaskForm], object]
+
+
+@dataclass(frozen=True)
+class CommentAction:
+    """One action on one comment; a bare button (`buttons_only`) that fails validation
+    was not sent by our page (400), a form with fields goes back with its errors (422)."""
+
+    permission: Permission
+    form: type[FlaskForm]
+    act: Act
+    done: LazyString
+    buttons_only: bool = False
+
+
+#: The actions on a comment, each at POST /c/SLUG/s/KEY/comments/ID/NAME (endpoint NAME).
+ACTIONS: dict[str, CommentAction] = {
+    "edit": CommentAction(
+        Permission.COMMENT,
+        EditForm,
+        lambda c, s, comment, me, _role, form: edit_comment(c, s, comment, me, form.body.data),
+        _l("Your comment is changed."),
+    ),
+    "delete": CommentAction(
+        Permission.VIEW_CLUSTER,
+        ActionForm,
+        lambda c, s, comment, me, _role, _form: delete_comment(c, s, comment, me),
+        _l("Your comment is removed."),
+        buttons_only=True,
+    ),
+    "hide": CommentAction(
+        Permission.HIDE_COMMENT,
+        HideForm,
+        lambda c, s, comment, me, role, form: hide_comment(
+            c, s, comment, me, role, form.reason.data
+        ),
+        _l("The comment is hidden."),
+    ),
+    "resolve": CommentAction(
+        Permission.VIEW_CLUSTER,
+        ResolveForm,
+        lambda c, s, comment, me, role, form: resolve_comment(
+            c, s, comment, me, role, form.resolution.data or ""
+        ),
+        _l("The thread is resolved."),
+    ),
+    "reopen": CommentAction(
+        Permission.VIEW_CLUSTER,
+        ActionForm,
+        lambda c, s, comment, me, role, _form: reopen_comment(c, s, comment, me, role),
+        _l("The thread is open again."),
+        buttons_only=True,
+    ),
+}
+
+
+def _comment_action(slug: str, key: str, comment_id: int, name: str):  # noqa: ANN202
+    """Load → check → act → commit: the one shape of every action on one comment."""
+    action = ACTIONS[name]
+    cluster, role, section = _load(slug, key, action.permission)
     comment = _comment(section, comment_id, role)
-    form = EditForm()
-    target = f"edit-{comment_id}"
+    form = action.form()
+    target = f"{name}-{comment_id}"
     if not form.validate_on_submit():
+        if action.buttons_only:
+            abort(400)
         return _render_page(cluster, role, section, (target, form, None), 422)
     try:
-        edit_comment(cluster, section, comment, current_user._get_current_object(), form.body.data)
+        action.act(cluster, section, comment, current_user._get_current_object(), role, form)
     except (Invalid, NotAllowed) as problem:
         return _refused(cluster, role, section, target, form, problem)
-    return _done(cluster, section, comment_id, _("Your comment is changed."))
+    return _done(cluster, section, comment_id, str(action.done))
 
 
-@bp.post("/<int:comment_id>/delete")
-def delete(slug: str, key: str, comment_id: int):
-    cluster, role, section = _load(slug, key)
-    comment = _comment(section, comment_id, role)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        delete_comment(cluster, section, comment, current_user._get_current_object())
-    except NotAllowed as problem:
-        return _refused(cluster, role, section, f"delete-{comment_id}", form, problem)
-    return _done(cluster, section, comment_id, _("Your comment is removed."))
-
-
-@bp.post("/<int:comment_id>/hide")
-def hide(slug: str, key: str, comment_id: int):
-    cluster, role, section = _load(slug, key, Permission.HIDE_COMMENT)
-    comment = _comment(section, comment_id, role)
-    form = HideForm()
-    target = f"hide-{comment_id}"
-    if not form.validate_on_submit():
-        return _render_page(cluster, role, section, (target, form, None), 422)
-    try:
-        hide_comment(
-            cluster, section, comment, current_user._get_current_object(), role, form.reason.data
-        )
-    except (Invalid, NotAllowed) as problem:
-        return _refused(cluster, role, section, target, form, problem)
-    return _done(cluster, section, comment_id, _("The comment is hidden."))
-
-
-@bp.post("/<int:comment_id>/resolve")
-def resolve(slug: str, key: str, comment_id: int):
-    cluster, role, section = _load(slug, key)
-    comment = _comment(section, comment_id, role)
-    form = ResolveForm()
-    target = f"resolve-{comment_id}"
-    if not form.validate_on_submit():
-        return _render_page(cluster, role, section, (target, form, None), 422)
-    try:
-        resolve_comment(
-            cluster,
-            section,
-            comment,
-            current_user._get_current_object(),
-            role,
-            form.resolution.data or "",
-        )
-    except (Invalid, NotAllowed) as problem:
-        return _refused(cluster, role, section, target, form, problem)
-    return _done(cluster, section, comment_id, _("The thread is resolved."))
-
-
-@bp.post("/<int:comment_id>/reopen")
-def reopen(slug: str, key: str, comment_id: int):
-    cluster, role, section = _load(slug, key)
-    comment = _comment(section, comment_id, role)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        reopen_comment(cluster, section, comment, current_user._get_current_object(), role)
-    except NotAllowed as problem:
-        return _refused(cluster, role, section, f"reopen-{comment_id}", form, problem)
-    return _done(cluster, section, comment_id, _("The thread is open again."))
+for _name in ACTIONS:
+    bp.add_url_rule(
+        f"/<int:comment_id>/{_name}",
+        endpoint=_name,
+        view_func=partial(_comment_action, name=_name),
+        methods=["POST"],
+    )
 
 
 def init_app(app: Flask) -> None:

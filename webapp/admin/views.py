@@ -157,10 +157,17 @@ def person(user_id: int):
                 return redirect(url_for("admin.users"))
     elif form.is_submitted():
         status = 422
+    memberships = db.session.execute(
+        select(Cluster, Membership.role)
+        .join(Membership, Membership.cluster_id == Cluster.id)
+        .where(Membership.user_id == person.id)
+        .order_by(Cluster.name)
+    ).all()
     return render_template(
         "admin/person.html",
         form=form,
         person=person,
+        memberships=memberships,
         password_needed=reauth.needed(*SENSITIVE_PERSON_CHANGES),
     ), status
 

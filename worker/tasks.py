@@ -8,7 +8,7 @@ from datetime import timedelta
 from celery import shared_task
 from flask import current_app
 from sqlalchemy import select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from webapp.documents import operations
 from webapp.extensions import db, sqlite_write_intent
@@ -59,17 +59,22 @@ def render_document(document_id: int) -> None:
         db.session.commit()
         return
     if operations.finish(document_id, data):
-        db.session.commit()
         _notify_ready(document_id)
+        db.session.commit()  # published and told together: a crash in between loses neither
     else:
         db.session.rollback()
 
 
 def _notify_ready(document_id: int) -> None:
+    """Tell whoever asked, in the publishing transaction; a notification that cannot be
+    written (a bug, a vanished person) must not undo the published document."""
     from webapp.notifications.operations import notify_document_ready
 
-    notify_document_ready(db.session.get(Document, document_id))
-    db.session.commit()
+    try:
+        with db.session.begin_nested():
+            notify_document_ready(db.session.get(Document, document_id))
+    except SQLAlchemyError:
+        log.exception("could not tell that document %s is ready", document_id)
 
 
 @shared_task(name="studio.sweep_documents")

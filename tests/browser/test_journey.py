@@ -337,8 +337,15 @@ class Journey:
         form = tab.locator("#comment-form")
         form.get_by_label(self.t["comment"], exact=True).fill(body)
         form.get_by_label(self.t["kind"], exact=True).select_option(kind)
-        with tab.expect_navigation():
-            form.get_by_role("button", name=self.t["post"], exact=True).click()
+        try:
+            with tab.expect_navigation():
+                form.get_by_role("button", name=self.t["post"], exact=True).click()
+        except Exception:
+            # Seen twice under a busy machine, never reproduced: keep what the page showed.
+            stem = self.artifacts / f"journey-{self.lang}-failed-comment-{key}"
+            tab.screenshot(path=f"{stem}.png", full_page=True)
+            (stem.parent / f"{stem.name}.html").write_text(tab.content(), encoding="utf-8")
+            raise
         match = re.search(r"#comment-(\d+)$", tab.url)
         assert match, tab.url
         return int(match.group(1))

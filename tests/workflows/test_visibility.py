@@ -196,6 +196,12 @@ def _annotation_nodes(tree: ast.AST) -> set[int]:
                 roots.append(node.returns)
         elif isinstance(node, ast.AnnAssign):
             roots.append(node.annotation)
+            alias = node.annotation
+            if node.value is not None and (
+                (isinstance(alias, ast.Name) and alias.id == "TypeAlias")
+                or (isinstance(alias, ast.Attribute) and alias.attr == "TypeAlias")
+            ):
+                roots.append(node.value)  # `X: TypeAlias = ...` names types, nothing else
     return {id(n) for root in roots for n in ast.walk(root)}
 
 
@@ -243,8 +249,10 @@ def test_the_detector_finds_every_use_of_comments():
         "db.session.add(Comment(body='x'))\n"  # a new row reads nothing
         "def f(c: Comment, d: list[Comment] | None = None) -> Comment: pass\n"
         "x: Comment = make()\n"
+        "Act: TypeAlias = Callable[[Comment], None]\n"
+        "Loader = Callable[[Comment], None]\n"  # no TypeAlias: could be anything, counted
     )
-    assert comment_reads(sample) == [1, 2, 3, 4, 5]
+    assert comment_reads(sample) == [1, 2, 3, 4, 5, 10]
 
 
 def test_no_module_but_the_queries_reads_comments():

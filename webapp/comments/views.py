@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+from typing import TypeAlias
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, url_for
 from flask_babel import LazyString
@@ -254,7 +255,7 @@ def create(slug: str, key: str):
 
 
 #: What a comment action does: (cluster, section, comment, the person, their role, the form).
-Act = Callable[[Cluster, Section, Comment, User, Role, FlaskForm], object]
+Act: TypeAlias = Callable[[Cluster, Section, Comment, User, Role, FlaskForm], object]
 
 
 @dataclass(frozen=True)

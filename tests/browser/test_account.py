@@ -4,12 +4,11 @@ account on the person's page. Screenshots are kept as artefacts."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from tests.conftest import DEMO_PASSWORD
+from tests.security.support import age_password
 
 pytestmark = pytest.mark.browser
 
@@ -35,21 +34,6 @@ def _name(live_server, email: str) -> str:  # noqa: ANN001
         return db.session.scalar(select(User.name).where(User.email == email))
 
 
-def _age_password(live_server, email: str) -> None:  # noqa: ANN001
-    from webapp.extensions import db
-    from webapp.models import LoginSession, User
-    from webapp.models.base import utcnow
-
-    with live_server.app.app_context():
-        user_id = db.session.scalar(select(User.id).where(User.email == email))
-        db.session.execute(
-            update(LoginSession)
-            .where(LoginSession.user_id == user_id)
-            .values(password_confirmed_at=utcnow() - timedelta(hours=1))
-        )
-        db.session.commit()
-
-
 def test_a_removal_from_a_stale_session_goes_through_the_confirmation_page(
     live_server, page, artifacts
 ):
@@ -57,7 +41,7 @@ def test_a_removal_from_a_stale_session_goes_through_the_confirmation_page(
     moderator = accounts[("moderator", SLUG)]
     observer = _name(live_server, accounts[("observer", SLUG)])
     live_server.sign_in(page, moderator)
-    _age_password(live_server, moderator)
+    age_password(live_server.app, moderator)
     page.goto(f"{live_server.url}/c/{SLUG}#members")
     assert page.locator("#members input[type=password]").count() == 1, "the form asks for it"
     page.screenshot(path=str(artifacts / "reauth-1-members.png"), full_page=True)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.types import DateTime
 
 from tests.conftest import DEMO_PASSWORD, page_csrf, sign_in
@@ -96,3 +97,18 @@ def route_calls(app, methods: frozenset[str], slug: str = SLUG):  # noqa: ANN001
         url = rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
         for method in sorted(rule.methods & methods):
             yield rule.endpoint, method, url, rule.rule.startswith("/api/")
+
+
+def age_password(app, email: str, ago: timedelta = timedelta(hours=1)) -> None:  # noqa: ANN001
+    """As if the person last typed their password `ago` back, in every session."""
+    from webapp.models import LoginSession, User
+    from webapp.models.base import utcnow
+
+    with app.app_context():
+        user_id = db.session.scalar(select(User.id).where(User.email == email))
+        db.session.execute(
+            update(LoginSession)
+            .where(LoginSession.user_id == user_id)
+            .values(password_confirmed_at=utcnow() - ago)
+        )
+        db.session.commit()

@@ -5,28 +5,14 @@ back to the cookie that came with it. Time is moved by rewriting rows, never sle
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from tests.conftest import DEMO_PASSWORD, api_token, bearer, page_csrf, sign_in
+from tests.security.support import age_password
 from webapp.extensions import db
-from webapp.models import LoginSession, Membership, OutboxEmail, User
-from webapp.models.base import utcnow
+from webapp.models import Membership, OutboxEmail, User
 
 SLUG = "mak"
-
-
-def stale(app, email: str) -> None:  # noqa: ANN001
-    """As if the person last typed their password an hour ago, in every session."""
-    with app.app_context():
-        user_id = db.session.scalar(select(User.id).where(User.email == email))
-        db.session.execute(
-            update(LoginSession)
-            .where(LoginSession.user_id == user_id)
-            .values(password_confirmed_at=utcnow() - timedelta(hours=1))
-        )
-        db.session.commit()
 
 
 def role_of(app, email: str, slug: str = SLUG) -> str | None:  # noqa: ANN001
@@ -55,7 +41,7 @@ def moderator_browser(app, accounts):  # noqa: ANN001, ANN201
 def stale_moderator(app, accounts) -> tuple[object, str]:  # noqa: ANN001
     """A moderator's browser whose password was last typed an hour ago, and an observer."""
     client = moderator_browser(app, accounts)
-    stale(app, accounts.email("moderator", SLUG))
+    age_password(app, accounts.email("moderator", SLUG))
     return client, accounts.email("observer", SLUG)
 
 
@@ -317,7 +303,7 @@ def test_an_admin_cannot_disable_or_demote_themselves(app):
 def test_granting_admin_rights_from_a_stale_session_asks_for_the_password(app, accounts):
     email = accounts.email("member", SLUG)
     admin = admin_browser(app)
-    stale(app, "admin@example.org")
+    age_password(app, "admin@example.org")
     assert post_person(admin, app, email, is_admin=True).status_code == 422
     # A harmless correction (the name) needs no password.
     assert post_person(admin, app, email, name="Poprawione Nazwisko").status_code == 302

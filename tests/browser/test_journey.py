@@ -293,6 +293,8 @@ class Journey:
 
     def go(self, tab: Page, path: str) -> None:
         tab.goto(self.server.url + path)
+        # The first heartbeat and preview answer after `load`; let them land before acting.
+        tab.wait_for_load_state("networkidle")
 
     # --- the cluster page ---
 

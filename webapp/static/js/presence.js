@@ -23,7 +23,9 @@
       const data = await response.json();
       const others = Array.isArray(data.others) ? data.others : [];
       names.textContent = others.join(", ");
-      box.hidden = others.length === 0;
+      // Its line stays reserved: someone arriving must not move the page under the
+      // reader's pointer (a click meant for a button would land elsewhere).
+      box.classList.toggle("invisible", others.length === 0);
       document.dispatchEvent(new CustomEvent("section:revision", { detail: { revision: data.revision } }));
     } catch (error) {
       /* offline for a moment: the next beat tries again */

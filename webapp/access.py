@@ -59,6 +59,11 @@ def visible_clusters(user: User) -> list[tuple[Cluster, Role]]:
     if user.is_admin:
         clusters = db.session.scalars(select(Cluster).order_by(Cluster.name)).all()
         return [(c, Role.ADMIN) for c in clusters]
+    return memberships_of(user)
+
+
+def memberships_of(user: User) -> list[tuple[Cluster, Role]]:
+    """The clusters a person is a member of, with their role there (admin or not)."""
     rows = db.session.execute(
         select(Cluster, Membership.role)
         .join(Membership, Membership.cluster_id == Cluster.id)

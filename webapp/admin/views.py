@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from webapp.access import require_admin
+from webapp.access import memberships_of, require_admin
 from webapp.admin.forms import ClusterForm, OrganisationForm, PersonForm, RevokeForm, UserForm
 from webapp.auth import reauth, tokens
 from webapp.auth.operations import normalise_email
@@ -157,17 +157,11 @@ def person(user_id: int):
                 return redirect(url_for("admin.users"))
     elif form.is_submitted():
         status = 422
-    memberships = db.session.execute(
-        select(Cluster, Membership.role)
-        .join(Membership, Membership.cluster_id == Cluster.id)
-        .where(Membership.user_id == person.id)
-        .order_by(Cluster.name)
-    ).all()
     return render_template(
         "admin/person.html",
         form=form,
         person=person,
-        memberships=memberships,
+        memberships=memberships_of(person),
         password_needed=reauth.needed(*SENSITIVE_PERSON_CHANGES),
     ), status
 

@@ -99,12 +99,17 @@ def change_email(person: User, new_email: str) -> bool:
     email = _free_email(new_email, person)
     if email == person.email:
         return False
+    _set_email(person, email)
+    db.session.flush()
+    return True
+
+
+def _set_email(person: User, email: str) -> None:
+    """Change an address already checked by `_free_email`: log it and tell the old one."""
     old = person.email
     person.email = email
     auditlog.event("account.email", person_id=person.id, previous=old, email=email)
     _tell_old_address(person, old)
-    db.session.flush()
-    return True
 
 
 def _tell_old_address(person: User, old: str) -> None:
@@ -142,7 +147,7 @@ def update_person(
     person.name = name
     person.organisation_id = organisation_id
     if email != person.email:
-        change_email(person, email)
+        _set_email(person, email)
     if is_admin != person.is_admin:
         auditlog.event("person.admin", person_id=person.id, is_admin=is_admin)
         person.is_admin = is_admin

@@ -733,25 +733,11 @@ def start_stack(stack: ExitStack, args) -> tuple[int, str]:  # noqa: ANN001
         REDIS_URL=redis.url,
         SECRET_KEY=SECRET_KEY,
     )
-    port = services.free_port()
-    web = subprocess.Popen(
-        [
-            str(services.BIN / "gunicorn"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-            "--access-logfile",
-            "-",
-            "webapp.wsgi:app",
-        ],  # fmt: skip
-        env=env,
-        cwd=ROOT,
-        stdout=(WORKDIR / "web.log").open("ab"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+    web, base = services.start_gunicorn(
+        env,
+        WORKDIR / "web.log",
+        workers=args.workers,
+        extra=("--threads", str(args.threads), "--access-logfile", "-"),
     )
     stack.callback(services.stop_process, web)
     for i in range(2):
@@ -760,12 +746,7 @@ def start_stack(stack: ExitStack, args) -> tuple[int, str]:  # noqa: ANN001
             env, WORKDIR / f"worker{i}.log", concurrency=1, extra=("-n", f"load{i}@%h", *beat)
         )
         stack.callback(services.stop_process, worker)
-
-    def healthy() -> bool:
-        return Http(port).request("GET", "/healthz", api=False)[0] == 200
-
-    services.wait_for(healthy, timeout=60, what="gunicorn")
-    return port, database_url
+    return int(base.rsplit(":", 1)[1]), database_url
 
 
 def people_of(database_url: str) -> list[tuple[str, str, str]]:

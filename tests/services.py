@@ -108,6 +108,49 @@ def start_worker(
     )
 
 
+def start_gunicorn(
+    env: dict, log: Path, workers: int = 2, extra: tuple[str, ...] = ()
+) -> tuple[subprocess.Popen, str]:
+    """The web app under gunicorn, as docker-compose starts it; returns it and its base
+    URL once /healthz answers (or stops it and fails with the end of its log)."""
+    import urllib.request
+
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "60",
+            *extra,
+            "webapp.wsgi:app",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def healthy() -> bool:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:  # noqa: S310
+                return response.status == 200
+        except OSError:
+            return False
+
+    try:
+        wait_for(healthy, timeout=60, what="gunicorn")
+    except TimeoutError:
+        stop_process(process)
+        raise AssertionError(f"gunicorn did not start:\n{log.read_text()[-3000:]}") from None
+    return process, base
+
+
 def stop_process(process: subprocess.Popen, sig: int | None = None) -> None:
     import signal
 

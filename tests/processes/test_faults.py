@@ -98,34 +98,6 @@ def http(
     return status, content, taken
 
 
-def start_gunicorn(env: dict, log: Path, workers: int = 2) -> tuple[subprocess.Popen, str]:
-    port = services.free_port()
-    process = subprocess.Popen(
-        [
-            str(services.BIN / "gunicorn"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--timeout",
-            "60",
-            "webapp.wsgi:app",
-        ],
-        env=env,
-        cwd=services.ROOT,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        services.wait_for(lambda: http("GET", f"{base}/healthz", timeout=5)[0] == 200, what="gunicorn")
-    except TimeoutError:
-        services.stop_process(process)
-        raise AssertionError(f"gunicorn did not start:\n{log.read_text()[-3000:]}") from None
-    return process, base
-
-
 def member_and_section(app, slug: str = "krea") -> tuple[str, str]:  # noqa: ANN001
     """A member's e-mail and a text section they may edit now (a drafting stage)."""
     from webapp.demo.load import demo_accounts
@@ -378,7 +350,7 @@ def test_postgresql_restart_under_running_app(tmp_path: Path):
         with app.app_context():
             db.engine.dispose()
         env = services.process_env(DATA_DIR=str(tmp_path), DATABASE_URL=url)
-        web, base = start_gunicorn(env, tmp_path / "web.log")
+        web, base = services.start_gunicorn(env, tmp_path / "web.log")
         restarted = False
         try:
             status, body, _ = http(
@@ -609,7 +581,7 @@ def test_disk_full_writes_answer_503_reads_work_nothing_half_written(golden: Gol
         with app.app_context():
             db.engine.dispose()
         env = services.process_env(DATA_DIR=str(data), DATABASE_URL=url)
-        web, base = start_gunicorn(env, tmp_path / "web.log")
+        web, base = services.start_gunicorn(env, tmp_path / "web.log")
         try:
             status, body, _ = http(
                 "POST", f"{base}/api/v1/auth/token", {"email": email, "password": DEMO_PASSWORD}
@@ -671,7 +643,7 @@ def test_read_only_database_writes_answer_503_reads_work(golden: Golden, tmp_pat
 
     read_only = f"sqlite:///file:{database}?mode=ro&uri=true"
     env = services.process_env(DATA_DIR=str(tmp_path), DATABASE_URL=read_only)
-    web, base = start_gunicorn(env, tmp_path / "web.log")
+    web, base = services.start_gunicorn(env, tmp_path / "web.log")
     try:
         section_url = f"{base}/api/v1/clusters/krea/sections/{key}"
         # reads work (the time of use is not noted, and that is no error)

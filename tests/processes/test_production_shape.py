@@ -4,7 +4,6 @@ Redis (no Docker engine runs here, so the same commands run as plain processes).
 from __future__ import annotations
 
 import json
-import subprocess
 import urllib.request
 import uuid
 from pathlib import Path
@@ -40,26 +39,9 @@ def test_gunicorn_and_worker_on_postgresql_and_redis(tmp_path: Path, redis_serve
             REDIS_URL=redis_server.url,
             SECRET_KEY="production-shape-test",
         )
-        port = services.free_port()
-        web = subprocess.Popen(
-            [
-                str(services.BIN / "gunicorn"),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                "webapp.wsgi:app",
-            ],
-            env=env,
-            cwd=services.ROOT,
-            stdout=(tmp_path / "web.log").open("ab"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        web, base = services.start_gunicorn(env, tmp_path / "web.log")
         worker = services.start_worker(env, tmp_path / "worker.log", concurrency=2)
-        base = f"http://127.0.0.1:{port}"
         try:
-            services.wait_for(lambda: http("GET", f"{base}/healthz")[0] == 200, what="gunicorn")
             status, body = http(
                 "POST",
                 f"{base}/api/v1/auth/token",

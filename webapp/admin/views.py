@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from webapp.access import memberships_of, require_admin
 from webapp.admin.forms import ClusterForm, OrganisationForm, PersonForm, RevokeForm, UserForm
 from webapp.auth import reauth, tokens
-from webapp.auth.operations import normalise_email
+from webapp.auth.operations import lookup_key
 from webapp.clusters.operations import create_cluster
 from webapp.extensions import db
 from webapp.models import ApiToken, Cluster, Membership, Organisation, User
@@ -122,7 +122,7 @@ def person(user_id: int):
         for o in db.session.scalars(select(Organisation).order_by(Organisation.name))
     ]
     changes = changes_to_person(
-        email_changed=normalise_email(form.email.data) != person.email,
+        email_changed=lookup_key(form.email.data) != person.email,
         admin_changed=bool(form.is_admin.data) != person.is_admin,
         active_changed=bool(form.active.data) != person.active,
     )

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from webapp import auditlog
 from webapp.auth import sessions, tokens
-from webapp.auth.operations import normalise_email
+from webapp.auth.operations import lookalike_account, normalise_email
 from webapp.auth.passwords import MIN_LENGTH, hash_password
 from webapp.extensions import db
 from webapp.models import Organisation, User
@@ -77,12 +77,14 @@ def _valid_name(name: str) -> str:
 def _free_email(email: str, person: User | None = None) -> str:
     """The address normalised, if it is valid and no one else signs in with it."""
     email = normalise_email(email)
-    local, at, domain = email.partition("@")
-    if not at or not local or not domain or len(email) > 254 or any(c.isspace() for c in email):
-        raise Invalid("email", _("Give a valid email address."))
     taken_by = db.session.scalar(select(User.id).where(User.email == email))
     if taken_by is not None and (person is None or taken_by != person.id):
         raise Duplicate("email", _("This email address is already in use."))
+    if lookalike_account(email, person):
+        raise Duplicate(
+            "email",
+            _("This address can be mistaken for the address of another account; use another."),
+        )
     return email
 
 

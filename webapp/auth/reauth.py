@@ -32,20 +32,19 @@ def needed(*changes: SensitiveChange) -> bool:
     login = getattr(current_user, "login_session", None)
     confirmed_at = login.password_confirmed_at if login is not None else None
     now, window, by_token = utcnow(), current_app.config["REAUTH_WINDOW"], signed_in_by_token()
-    return any(
-        password_needed(change, confirmed_at, now, window, by_token=by_token) for change in changes
-    )
+    return any(password_needed(change, confirmed_at, now, window, by_token=by_token) for change in changes)
 
 
 def confirm(password: str | None) -> None:
     """Check the signed-in person's password; a failure counts against sign-in attempts.
 
     The failure is committed at once (the caller changes nothing when it is refused), so
-    guessing through this form meets the same limit as guessing at the sign-in page.
+    guessing through this form meets the same limit as guessing at the sign-in page from
+    this address; other people's guesses at the account never block it (throttle).
     """
     user = current_user._get_current_object()
     address = request.remote_addr or ""
-    wait = throttle.retry_after(user.email, address)
+    wait = throttle.retry_after(user.email, address, confirming=True)
     if wait is not None:
         raise PasswordRefused(
             _("Too many attempts. Try again in %(seconds)s seconds.", seconds=wait),

@@ -10,6 +10,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 def _data_dir() -> Path:
@@ -35,6 +36,21 @@ def _secret_key(data_dir: Path) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def public_url() -> str:
+    """PUBLIC_URL: the address people open the studio at, the base of every link that
+    leaves the site (e-mails, .ics files). Without it, where `make run` listens."""
+    url = os.environ.get("PUBLIC_URL", "").strip()
+    if not url:
+        host = os.environ.get("HOST", "") or "127.0.0.1"
+        host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 (a comparison)
+        host = f"[{host}]" if ":" in host else host
+        url = f"http://{host}:{os.environ.get('PORT', '') or '5000'}"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError(f"PUBLIC_URL must look like https://studio.example.org, not {url!r}")
+    return url.rstrip("/")
 
 
 def load_config() -> dict:
@@ -68,6 +84,9 @@ def load_config() -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure,
+        # Links in e-mails and .ics files: never taken from the request's Host header.
+        "PUBLIC_URL": public_url(),
+        "INVITATION_LIFETIME": timedelta(days=7),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": secure,

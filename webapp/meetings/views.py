@@ -27,6 +27,7 @@ from flask_babel import gettext as _
 from webapp.access import cluster_for
 from webapp.clusters.queries import definition_of
 from webapp.extensions import db
+from webapp.links import public_host, public_url
 from webapp.markdown import render_markdown
 from webapp.meetings import MEETING_KIND_LABELS, WORKSHOP_SERIES
 from webapp.meetings.csv_import import (
@@ -237,8 +238,9 @@ def detail(slug: str, meeting_id: int):
 def calendar_file(slug: str, meeting_id: int):
     cluster, _role = cluster_for(slug)
     meeting = meeting_in(cluster, meeting_id)
-    url = url_for("meetings.detail", slug=slug, meeting_id=meeting.id, _external=True)
-    body = meeting_calendar(cluster, meeting, url, request.host.split(":")[0] or "localhost")
+    # The file leaves the site: its link and UID name PUBLIC_URL, never the Host header.
+    url = public_url("meetings.detail", slug=slug, meeting_id=meeting.id)
+    body = meeting_calendar(cluster, meeting, url, public_host())
     return Response(
         body,
         mimetype="text/calendar",

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from werkzeug.routing import BuildError
 
+from webapp import links
 from webapp.extensions import db
 from webapp.models import Cluster, Document, Membership, Notification, NotificationPreference, User
 from webapp.models.base import utcnow
@@ -83,9 +84,8 @@ def user_language(user: User) -> str:
 
 
 def absolute(link: str) -> str:
-    """A link for an e-mail: PUBLIC_URL in front of the path, when it is configured."""
-    base = str(current_app.config.get("PUBLIC_URL") or "").rstrip("/")
-    return f"{base}{link}" if base else link
+    """A link for an e-mail: the path on the public site (PUBLIC_URL, not the request)."""
+    return links.absolute(link)
 
 
 def _definition(cluster: Cluster | None):  # noqa: ANN202

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.config import load_config
 
@@ -21,6 +22,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.from_mapping(load_config())
     if overrides:
         app.config.update(overrides)
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        # The client's address and scheme as our proxies saw them, and only theirs: an
+        # X-Forwarded-For entry beyond the last `proxies` is the client's own claim.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     from webapp import errors, i18n, i18n_labels, security, tasks
     from webapp.extensions import bootstrap, configure_sqlite, csrf, db, login_manager, migrate

@@ -96,7 +96,11 @@ def load_config() -> dict:
         # Roles, removals and e-mail changes ask for the password again after this long.
         "REAUTH_WINDOW": timedelta(minutes=float(os.environ.get("REAUTH_WINDOW_MINUTES", "10"))),
         "API_TOKEN_LIFETIME": timedelta(days=30),
+        # Per account and address; webapp.auth.throttle derives the other limits from it.
         "LOGIN_FAILURES_PER_MINUTE": 5,
+        # How many proxies of ours stand in front, each adding to X-Forwarded-For (ProxyFix
+        # in create_app). 0: the header is anyone's to write, so it is ignored.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "") or "0"),
         "BOOTSTRAP_SERVE_LOCAL": True,
         # Documents: how long a queued version may wait before the sweep sends it again
         # (the broker was down), and how often the sweep runs.

@@ -8,6 +8,10 @@ same data gives the same bytes, which keeps document versions reproducible. Colo
 from the Okabe-Ito palette (safe for colour-blind readers) and every chart also carries
 its values as text (bar labels, cell labels, markers), so colour is never the only cue.
 No user-visible word is written here: callers pass labels already translated.
+
+Every label passes through :func:`_label`: matplotlib reads text between two ``$`` as
+mathematics (mathtext), so a meeting or an action named ``$$`` would fail the chart and
+the document holding it. User text is data; it is drawn as written.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ from charts.svg import without_styles
 # Set once at import: every caller wants the same values, so this global is benign.
 matplotlib.rcParams["svg.hashsalt"] = "cluster-strategy-charts"
 matplotlib.rcParams["svg.fonttype"] = "none"
+# Labels are never TeX, whatever a matplotlibrc on the machine says.
+matplotlib.rcParams["text.usetex"] = False
 
 #: Okabe-Ito colours, distinguishable with the common kinds of colour blindness.
 PALETTE: tuple[str, ...] = (
@@ -103,15 +109,23 @@ def _save(fig: Figure, fmt: str) -> bytes:
     return buf.getvalue()
 
 
-def _short(label: object, limit: int = _MAX_LABEL) -> str:
-    """One line of at most ``limit`` characters, without controls or lone surrogates."""
+def _label(label: object, limit: int = _MAX_LABEL) -> str:
+    """The one way user text becomes a label: one line of at most ``limit`` characters,
+    without controls or lone surrogates, drawn literally.
+
+    Why escaping and not ``parse_math=False``: that is a property of each Text object, and
+    tick labels and legend entries are made by matplotlib, not here. A ``\\$`` is drawn as
+    ``$`` and keeps the text from counting as mathematics, for every kind of Text.
+    """
     text = " ".join(_UNPRINTABLE.sub("", str(label)).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text.replace("$", r"\$")
 
 
 def _title(ax: Axes, title: str) -> None:
     if title:
-        ax.set_title(_short(title, 90), fontsize=_FONT_SIZE + 2, color=_TEXT, family=_FONT)
+        ax.set_title(_label(title, 90), fontsize=_FONT_SIZE + 2, color=_TEXT, family=_FONT)
 
 
 def _number(value: float) -> str:
@@ -127,7 +141,7 @@ def _hbars(
     height = min(max(1.6, 0.42 * len(items) + 0.9), 12.0)
     width = 7.0
     fig, ax = _figure(width, height, layout=None)  # manual margins: cheaper, same result
-    names = [_short(name) for name, _ in items]
+    names = [_label(name) for name, _ in items]
     values = [float(v) for _, v in items]
     # DejaVu Sans at this size is about 0.085 in per character on average.
     label_inches = min(3.6, 0.35 + 0.085 * max([len(n) for n in names] + [0]))
@@ -206,7 +220,7 @@ def stage_progress(
             ax.text(
                 x + 0.5,
                 y + 0.5,
-                _short(state_labels.get(state, state), 22),
+                _label(state_labels.get(state, state), 22),
                 ha="center",
                 va="center",
                 fontsize=_FONT_SIZE - 1,
@@ -215,10 +229,10 @@ def stage_progress(
             )
     ax.set_xlim(0, columns)
     ax.set_ylim(max(len(rows), 1), 0)
-    ax.set_yticks([y + 0.5 for y in range(len(rows))], [_short(name) for name, _ in rows])
+    ax.set_yticks([y + 0.5 for y in range(len(rows))], [_label(name) for name, _ in rows])
     names = list(stage_labels) if stage_labels else [str(i + 1) for i in range(columns)]
     names += [str(i + 1) for i in range(len(names), columns)]
-    ax.set_xticks([x + 0.5 for x in range(columns)], [_short(n, 20) for n in names[:columns]])
+    ax.set_xticks([x + 0.5 for x in range(columns)], [_label(n, 20) for n in names[:columns]])
     ax.xaxis.tick_top()
     ax.tick_params(length=0)
     for spine in ax.spines.values():
@@ -237,28 +251,26 @@ def activity(
     _check(fmt)
     fig, ax = _figure(8.0, 3.6)
     xs = list(range(len(weeks)))
-    ax.plot(
-        xs,
-        [_count(w[1]) for w in weeks],
-        color=PALETTE[0],
-        marker="o",
-        linestyle="-",
-        label=_short(labels.get("revisions", "")),
+    (revisions,) = ax.plot(
+        xs, [_count(w[1]) for w in weeks], color=PALETTE[0], marker="o", linestyle="-"
     )
-    ax.plot(
-        xs,
-        [_count(w[2]) for w in weeks],
-        color=PALETTE[5],
-        marker="s",
-        linestyle="--",
-        label=_short(labels.get("comments", "")),
+    (comments,) = ax.plot(
+        xs, [_count(w[2]) for w in weeks], color=PALETTE[5], marker="s", linestyle="--"
     )
     step = max(1, math.ceil(len(weeks) / 12))
-    ax.set_xticks(xs[::step], [_short(w[0], 12) for w in weeks][::step])
+    ax.set_xticks(xs[::step], [_label(w[0], 12) for w in weeks][::step])
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylim(bottom=0)
-    if weeks and (labels.get("revisions") or labels.get("comments")):
-        ax.legend(frameon=False, fontsize=_FONT_SIZE)
+    # Entries given explicitly: a label of the lines themselves starting with "_" would
+    # be left out of the legend by matplotlib.
+    entries = [
+        (line, _label(labels.get(key, "")))
+        for line, key in ((revisions, "revisions"), (comments, "comments"))
+        if labels.get(key)
+    ]
+    if weeks and entries:
+        handles, texts = zip(*entries, strict=True)
+        ax.legend(handles, texts, frameon=False, fontsize=_FONT_SIZE)
     _title(ax, labels.get("title", ""))
     return _save(fig, fmt)
 
@@ -288,7 +300,7 @@ def gantt(rows: Sequence[tuple[str, date, date]], title: str, fmt: str = "png") 
     fig, ax = _figure(_GANTT_WIDTH, height, layout=None)
     step = max(1, math.ceil(len(bars) / _GANTT_MAX_LABELS))
     named = range(0, len(bars), step)
-    labels = [_short(bars[i][0], 36) for i in named]
+    labels = [_label(bars[i][0], 36) for i in named]
     label_inches = min(2.9, 0.25 + 0.068 * max([len(t) for t in labels] + [0]))
     fig.subplots_adjust(
         left=label_inches / _GANTT_WIDTH,

@@ -136,3 +136,64 @@ def test_threads_draw_the_same_bytes():
         results = list(pool.map(lambda name: (name, CHARTS[name]("png")), sorted(CHARTS)))
     for name, data in results:
         assert data == expected[name]
+
+
+# --- user text is data: no mathtext, no markup -----------------------------------------
+
+#: Labels that matplotlib's mathtext would parse (and often fail on), and odd unicode.
+HOSTILE = [
+    r"$\frac{a}{b}$",
+    "$$",
+    "$x$ i $y",
+    "\\",
+    r"\$x$",
+    "a_b^c $_$",
+    r"$\foo$",
+    "_ukryta",
+    "^{}~%#&{",
+    "Żółć 𝕏 e\u0301",
+    "\u202eRTL\u202c 👩\u200d💻",
+]
+LONG = "$" + "\\frac{x}{y}$ " * 40
+
+
+def _texts(svg: bytes) -> list[str]:
+    """The text of every <text> element, as a reader or a screen reader meets it."""
+    root = etree.fromstring(svg)
+    return ["".join(el.itertext()) for el in root.iter("{http://www.w3.org/2000/svg}text")]
+
+
+def _hostile_charts(label: str) -> dict:
+    start = date(2027, 1, 1)
+    return {
+        "organisation_mix": lambda fmt: organisation_mix(
+            {"enterprise": 2, label: 1}, {"enterprise": label}, fmt, title=label
+        ),
+        "bar_chart": lambda fmt: bar_chart([(label, 3), ("b", 1)], label, fmt),
+        "stage_progress": lambda fmt: stage_progress(
+            [(label, ["approved", label])], {"approved": label}, fmt, stage_labels=[label, label]
+        ),
+        "activity": lambda fmt: activity(
+            [(label, 1, 2), ("w2", 3, 0)],
+            {"revisions": label, "comments": label, "title": label},
+            fmt,
+        ),
+        "gantt": lambda fmt: gantt([(label, start, start + timedelta(days=30))], label, fmt),
+    }
+
+
+@pytest.mark.parametrize("label", HOSTILE, ids=range(len(HOSTILE)))
+def test_user_text_is_drawn_literally_never_as_mathematics(label):
+    expected = " ".join(label.split())
+    for name, make in _hostile_charts(label).items():
+        texts = _texts(make("svg"))
+        # every place the chart puts the label (title, ticks, cells, legend, Gantt rows)
+        assert texts.count(expected) >= 2, (name, label, texts)
+        assert make("png")[:8] == b"\x89PNG\r\n\x1a\n", name
+
+
+def test_long_user_text_is_cut_but_stays_literal():
+    for name, make in _hostile_charts(LONG).items():
+        cut = [t for t in _texts(make("svg")) if t.startswith("$\\frac{x}{y}$")]
+        assert cut and all(t.endswith("…") for t in cut), (name, cut)
+        assert make("png")

@@ -241,7 +241,8 @@ def test_downloads_are_attachments_with_the_polish_name_and_not_stored(app, docu
 
 
 def test_a_download_name_keeps_every_polish_letter_and_nothing_dangerous(app):
-    from webapp.documents.queries import ascii_name, download_name
+    from webapp.documents.queries import download_name
+    from webapp.downloads import ascii_name
 
     document = Document(
         version=2,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import io
-from urllib.parse import quote
 
 from flask import Response, send_file
 
-from webapp.documents.queries import ascii_name, download_name
+from webapp.documents.queries import download_name
+from webapp.downloads import content_disposition
 from webapp.models import Document
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -24,10 +24,8 @@ def docx_response(document: Document) -> Response:
         etag=document.sha256,
         max_age=0,
     )
-    # Our own ASCII fallback: send_file's drops letters without a decomposition ("ł").
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name(name)}\"; filename*=UTF-8''{quote(name, safe='')}"
-    )
+    # Our own header: send_file's ASCII fallback drops letters without a decomposition ("ł").
+    response.headers["Content-Disposition"] = content_disposition(name)
     response.headers["Cache-Control"] = "no-store"
     return response
 

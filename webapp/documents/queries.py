@@ -68,7 +68,3 @@ def download_name(document: Document) -> str:
     return f"strategia-{base}-v{document.version}-{kind}.docx"
 
 
-def ascii_name(name: str) -> str:
-    """The same name in ASCII for old clients ("ł" has no decomposition: mapped by hand)."""
-    name = name.replace("ł", "l").replace("Ł", "L")
-    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")

@@ -22,6 +22,8 @@ from datetime import date, datetime
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+from webapp.csv_export import csv_bytes
+
 #: The columns of the template, in its order (a data format, so not translated).
 TEMPLATE_HEADERS: tuple[str, ...] = (
     "Imię i nazwisko",
@@ -379,19 +381,9 @@ def _row(
 # --- writing ------------------------------------------------------------------------
 
 
-def safe_cell(value: str) -> str:
-    """Cells a spreadsheet would run as a formula are written as text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def write_sheet(rows: list[tuple[str, str, str, str, str]]) -> bytes:
-    """The template's format: semicolons, UTF-8 with a BOM (so Excel reads the letters)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(TEMPLATE_HEADERS)
-    for row in rows:
-        writer.writerow([safe_cell(str(cell)) for cell in row])
-    return buffer.getvalue().encode("utf-8-sig")
+    """The template's format (csv_export's: semicolons, UTF-8 with a BOM, no formulas)."""
+    return csv_bytes([TEMPLATE_HEADERS, *rows])
 
 
 def kind_word(kind: str) -> str:

@@ -26,6 +26,7 @@ from flask_babel import gettext as _
 
 from webapp.access import cluster_for
 from webapp.clusters.queries import definition_of
+from webapp.downloads import content_disposition
 from webapp.extensions import db
 from webapp.links import public_host, public_url
 from webapp.markdown import render_markdown
@@ -244,7 +245,7 @@ def calendar_file(slug: str, meeting_id: int):
     return Response(
         body,
         mimetype="text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="{slug}-meeting-{meeting.id}.ics"'},
+        headers={"Content-Disposition": content_disposition(f"{slug}-meeting-{meeting.id}.ics")},
     )
 
 
@@ -373,7 +374,7 @@ def _csv(body: bytes, filename: str) -> Response:
     return Response(
         body,
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": content_disposition(filename)},
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import unicodedata
 
 from flask import Flask, Response, current_app, g, has_request_context
 from sqlalchemy import select, update
@@ -27,8 +28,14 @@ def mail_configured() -> bool:
 
 
 def _one_line(text: str) -> str:
-    # Header injection: a subject never spans lines, whatever a name held.
-    return " ".join(text.split())[:MAX_SUBJECT]
+    """A header value from user text (a subject names people, clusters, sections).
+
+    Header injection: it never spans lines (every kind of line break is whitespace to
+    `split`) and holds no other control character; non-ASCII letters are encoded by
+    Flask-Mail (RFC 2047) when the message is made.
+    """
+    words = "".join(ch for ch in text if ch.isspace() or unicodedata.category(ch) != "Cc")
+    return " ".join(words.split())[:MAX_SUBJECT]
 
 
 def queue_email(to: str, subject: str, body: str) -> OutboxEmail:

@@ -7,9 +7,6 @@ the same figures beside it, for screen readers and for copying.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Blueprint, Response, abort, render_template, url_for
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
@@ -17,9 +14,10 @@ from flask_login import current_user
 
 from charts import figures as charts
 from webapp.access import cluster_for
+from webapp.csv_export import csv_bytes
+from webapp.downloads import content_disposition
 from webapp.extensions import login_manager
 from webapp.i18n_labels import ORGANISATION_KIND_LABELS, STAGE_STATE_LABELS
-from webapp.meetings.csv_import import safe_cell
 from webapp.meetings.operations import default_title
 from webapp.meetings.queries import MeetingRow, meetings_of
 from webapp.models import Cluster
@@ -160,9 +158,7 @@ def _csv(stats: Stats, filename: str) -> Response:
     """One row per cluster and a row for all of them (organisations counted once there)."""
     lang = _lang()
     keys = stats.stage_keys
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
+    rows: list[list[object]] = [
         [
             _("Cluster"),
             _("Short name"),
@@ -173,12 +169,12 @@ def _csv(stats: Stats, filename: str) -> Response:
             _("Workshops planned"),
             *[stats.stage_titles[key].get(lang) for key in keys],
         ]
-    )
+    ]
     for c in stats.clusters:
         states = dict(c.stages)
-        writer.writerow(
+        rows.append(
             [
-                safe_cell(c.name),
+                c.name,
                 c.slug,
                 c.organisations,
                 *[c.kinds.get(k, 0) for k in stats.organisations],
@@ -188,7 +184,7 @@ def _csv(stats: Stats, filename: str) -> Response:
                 *[str(STAGE_STATE_LABELS.get(states.get(key, ""), "")) for key in keys],
             ]
         )
-    writer.writerow(
+    rows.append(
         [
             _("All clusters (%(count)d)", count=len(stats.clusters)),
             "",
@@ -200,14 +196,14 @@ def _csv(stats: Stats, filename: str) -> Response:
             *["" for _key in keys],
         ]
     )
-    writer.writerow([_("Memberships"), "", stats.memberships])
-    writer.writerow(
+    rows.append([_("Memberships"), "", stats.memberships])
+    rows.append(
         [_("Organisations per cluster on average"), "", stats.avg_organisations_per_cluster]
     )
     return Response(
-        buffer.getvalue().encode("utf-8-sig"),
+        csv_bytes(rows),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": content_disposition(filename)},
     )
 
 

@@ -378,3 +378,47 @@ def test_exported_attendance_imports_into_another_meeting(app, moderator, accoun
     assert preview.status_code == 200, preview.get_data(as_text=True)
     assert _confirm(moderator, meeting_id, preview.get_data(as_text=True)).status_code == 302
     assert len(_attendance(app, meeting_id)) == expected
+
+
+# --- the row limit counts the rows the parser reads ---------------------------------------
+
+LIMIT = 2000  # webapp.meetings.csv_import.MAX_ROWS, written out: the message names it
+
+
+def _sheet(rows: list[str], end: str) -> bytes:
+    return end.join([HEADER.rstrip("\n"), *rows, ""]).encode()
+
+
+def _refused_for_rows(app, moderator, meeting_id: int, data: bytes) -> None:  # noqa: ANN001
+    preview = _upload(moderator, meeting_id, data)
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 422
+    assert f"more than {LIMIT} rows" in html
+    assert 'id="confirm-import"' not in html and _bad_lines(html) == []
+    assert _attendance(app, meeting_id) == []
+
+
+@pytest.mark.parametrize("end", ["\r", "\r\n", "\n"], ids=["CR", "CRLF", "LF"])
+def test_one_row_over_the_limit_is_refused_whatever_ends_the_lines(
+    app, moderator, meeting_id, end
+):
+    rows = [f"Osoba {i};;Firma {i};;" for i in range(LIMIT + 1)]
+    _refused_for_rows(app, moderator, meeting_id, _sheet(rows, end))
+
+
+def test_tens_of_thousands_of_cr_lines_under_a_megabyte_are_refused(app, moderator, meeting_id):
+    """The issue's file: CR line ends, so no b"\\n" to count, and under the size limit."""
+    data = _sheet([f"O{i};;;;" for i in range(40_000)], "\r")
+    assert len(data) < 1024 * 1024 and b"\n" not in data
+    _refused_for_rows(app, moderator, meeting_id, data)
+
+
+def test_quoted_line_breaks_are_part_of_one_row(app, moderator, meeting_id):
+    """A cell may hold a line break: 2,000 such rows are 4,000 lines but 2,000 rows."""
+    rows = [f'Osoba {i};;"Firma {i}\nOddział {i}";;' for i in range(LIMIT)]
+    preview = _upload(moderator, meeting_id, _sheet(rows, "\r\n"))
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200, html[:2000]
+    assert 'data-ok="true"' in html and "Firma 7 Oddział 7" in html
+    quoted = [f'Osoba {i};;"Firma {i}\r\nOddział {i}";;' for i in range(LIMIT + 1)]
+    _refused_for_rows(app, moderator, meeting_id, _sheet(quoted, "\r\n"))

@@ -15,9 +15,10 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -89,6 +90,7 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y")
 #: Windows-1250 reading of ISO-8859-2's ą ś Ś ź Ź Ą: a sign the file is in Latin-2.
 _LATIN2_SIGNS = frozenset("±¶¦Ľ¬ˇ")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -313,34 +315,14 @@ def parse_sheet(data: bytes, context: SheetContext) -> Sheet:
     return sheet
 
 
-def _read(data: bytes, context: SheetContext, sheet: Sheet) -> None:
-    if not data.strip():
-        raise _SheetProblem(_("The file is empty."))
-    # Counted on the bytes first: a 50,000-line file is refused before it is parsed.
-    if data.count(b"\n") > MAX_ROWS + 1:
-        raise _SheetProblem(
-            _(
-                "The file has more than %(limit)d rows. Import at most %(limit)d at a time.",
-                limit=MAX_ROWS,
-            )
-        )
-    if len(data) > MAX_BYTES:
-        raise _SheetProblem(_("The file is larger than %(size)s.", size="1 MB"))
-    text, sheet.encoding = _decode(data)
-    if _CONTROL_RE.search(text):
-        raise _SheetProblem(_("The file holds control characters: it is not a CSV text file."))
-    first_line = text.lstrip("\r\n").splitlines()[0]
-    sheet.delimiter = _delimiter(first_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sheet.delimiter)
-    header: list[str] | None = None
+def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) of every non-blank record, as the csv parser reads them: a record
+    may span lines (a quoted line break) and a line may end in CR, LF or CRLF."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                continue  # blank lines, also before the header
-            if header is None:
-                header = _columns(cells)
-                continue
-            sheet.rows.append(_row(reader.line_num, cells, header, sheet.delimiter, context))
+            if any(cell.strip() for cell in cells):  # blank lines, also before the header
+                yield reader.line_num, cells
     except csv.Error as error:
         raise _SheetProblem(
             _(
@@ -349,6 +331,45 @@ def _read(data: bytes, context: SheetContext, sheet: Sheet) -> None:
                 error=error,
             )
         ) from None
+
+
+def _too_many_rows(text: str, delimiter: str) -> bool:
+    """More than MAX_ROWS rows under the header? Counted on what the parser yields (a
+    count of b"\n" misses files ending lines in CR alone), stopping at the first extra."""
+    try:
+        extra = next(islice(_records(text, delimiter), MAX_ROWS + 1, None), None)
+    except _SheetProblem:
+        return False  # unreadable before the limit: the parse names the problem and its line
+    return extra is not None
+
+
+def _read(data: bytes, context: SheetContext, sheet: Sheet) -> None:
+    if not data.strip():
+        raise _SheetProblem(_("The file is empty."))
+    text, sheet.encoding = _decode(data)
+    if _CONTROL_RE.search(text):
+        raise _SheetProblem(_("The file holds control characters: it is not a CSV text file."))
+    # The first line as the csv parser ends it (str.splitlines knows more line breaks).
+    first_line = _LINE_END.split(text.lstrip("\r\n"), maxsplit=1)[0]
+    sheet.delimiter = _delimiter(first_line)
+    # Rows first (the clearer reason for a 50,000-row file), then the size; both before
+    # any row is checked. Rows are looked for in the first MAX_BYTES characters only, so
+    # even an upload of blank lines costs a bounded parse.
+    if _too_many_rows(text[:MAX_BYTES], sheet.delimiter):
+        raise _SheetProblem(
+            _(
+                "The file has more than %(limit)d rows. Import at most %(limit)d at a time.",
+                limit=MAX_ROWS,
+            )
+        )
+    if len(data) > MAX_BYTES:
+        raise _SheetProblem(_("The file is larger than %(size)s.", size="1 MB"))
+    header: list[str] | None = None
+    for line, cells in _records(text, sheet.delimiter):
+        if header is None:
+            header = _columns(cells)
+            continue
+        sheet.rows.append(_row(line, cells, header, sheet.delimiter, context))
     if not sheet.rows:
         raise _SheetProblem(_("The file has a header but no rows."))
     _check_duplicates(sheet.rows, context)

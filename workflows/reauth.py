@@ -2,10 +2,10 @@
 
 Someone who walks up to a browser left signed in must not be able to hand out roles or
 take over an account. So changes of who may do what (roles, removals, admin rights,
-disabling an account) and of how a person signs in (their e-mail address) ask for the
-password again, unless the person typed it within the last few minutes (the sign-in
-counts). A call with an API token is exempt: the token itself was bought with the
-password, is revocable, and browsers never send it on their own.
+disabling an account, creating an account with admin rights) and of how a person signs
+in (their e-mail address) ask for the password again, unless the person typed it within
+the last few minutes (the sign-in counts). A call with an API token is exempt: the token
+itself was bought with the password, is revocable, and browsers never send it on their own.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ class SensitiveChange(StrEnum):
     MEMBER_REMOVE = "member_remove"
     PERSON_EMAIL = "person_email"  # an admin changes someone's address
     PERSON_ADMIN = "person_admin"  # grant or withdraw platform admin rights
+    ADMIN_ACCOUNT = "admin_account"  # create an account with platform admin rights
     PERSON_ACTIVE = "person_active"  # disable or enable an account
     OWN_EMAIL = "own_email"  # a person changes their own address
     OWN_PASSWORD = "own_password"  # noqa: S105 (a name, not a secret)
@@ -75,3 +76,8 @@ def changes_to_person(
         )
         if made
     )
+
+
+def changes_to_new_person(*, is_admin: bool) -> frozenset[SensitiveChange]:
+    """The sensitive part of creating an account: only the admin rights it may come with."""
+    return frozenset({SensitiveChange.ADMIN_ACCOUNT}) if is_admin else frozenset()

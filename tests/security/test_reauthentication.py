@@ -316,6 +316,56 @@ def test_granting_admin_rights_from_a_stale_session_asks_for_the_password(app, a
         assert db.session.scalar(select(User.is_admin).where(User.email == email))
 
 
+def post_new_person(client, app, email: str, *, admin: bool, password: str | None = None):  # noqa: ANN001, ANN201
+    from webapp.models import Organisation
+
+    with app.app_context():
+        organisation_id = db.session.scalar(select(Organisation.id).limit(1))
+    data = {
+        "csrf_token": page_csrf(client, "/admin/users"),
+        "name": "Nowa Osoba",
+        "email": email,
+        "organisation_id": organisation_id,
+        "password": "haslo-poczatkowe-2024",
+    }
+    if admin:
+        data["is_admin"] = "y"
+    if password is not None:
+        data["current"] = password
+    return client.post("/admin/users", data=data)
+
+
+def is_admin(app, email: str) -> bool | None:  # noqa: ANN001
+    with app.app_context():
+        return db.session.scalar(select(User.is_admin).where(User.email == email))
+
+
+def test_creating_an_admin_account_from_a_stale_session_asks_for_the_password(app):
+    admin = admin_browser(app)
+    age_password(app, "admin@example.org")
+    assert 'name="current"' in admin.get("/admin/users").get_data(as_text=True)
+    missing = post_new_person(admin, app, "nowy.admin@example.org", admin=True)
+    assert missing.status_code == 422
+    assert "Wpisz swoje hasło, aby potwierdzić tę zmianę." in missing.get_data(as_text=True)
+    wrong = post_new_person(admin, app, "nowy.admin@example.org", admin=True, password="nie-to")
+    assert wrong.status_code == 422
+    assert is_admin(app, "nowy.admin@example.org") is None, "a refused confirmation adds no one"
+    # An ordinary account needs no password.
+    assert post_new_person(admin, app, "zwykla.osoba@example.org", admin=False).status_code == 302
+    assert is_admin(app, "zwykla.osoba@example.org") is False
+
+    right = post_new_person(admin, app, "nowy.admin@example.org", admin=True, password=DEMO_PASSWORD)
+    assert right.status_code == 302
+    assert is_admin(app, "nowy.admin@example.org") is True
+
+
+def test_a_fresh_session_creates_an_admin_account_without_the_password_field(app):
+    admin = admin_browser(app)
+    assert 'name="current"' not in admin.get("/admin/users").get_data(as_text=True)
+    assert post_new_person(admin, app, "nowy.admin@example.org", admin=True).status_code == 302
+    assert is_admin(app, "nowy.admin@example.org") is True
+
+
 def test_a_post_without_the_fields_changes_nothing(app, accounts):
     email = accounts.email("member", SLUG)
     admin = admin_browser(app)

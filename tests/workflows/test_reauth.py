@@ -9,6 +9,7 @@ import pytest
 from workflows.reauth import (
     ALWAYS_ASK,
     SensitiveChange,
+    changes_to_new_person,
     changes_to_person,
     password_needed,
     person_change_refusal,
@@ -69,3 +70,8 @@ def test_only_sign_in_and_rights_are_sensitive_in_a_persons_edit():
         SensitiveChange.PERSON_EMAIL,
         SensitiveChange.PERSON_ACTIVE,
     }
+
+
+def test_a_new_account_is_sensitive_only_with_admin_rights():
+    assert changes_to_new_person(is_admin=False) == set()
+    assert changes_to_new_person(is_admin=True) == {SensitiveChange.ADMIN_ACCOUNT}

@@ -34,6 +34,13 @@ class UserForm(FlaskForm):
     organisation_id = SelectField(_l("Organisation"), coerce=int)
     password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(max=500)])
     is_admin = BooleanField(_l("Platform administrator"))
+    #: The admin's own password; the view keeps the field only when it will be asked for.
+    current = PasswordField(
+        _l("Your password"),
+        description=_l("Asked for when the new person is to be an administrator."),
+        validators=[Optional(), Length(max=500)],
+        render_kw={"autocomplete": "current-password"},
+    )
     submit = SubmitField(_l("Add person"))
 
 

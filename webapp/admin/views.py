@@ -16,7 +16,7 @@ from webapp.extensions import db
 from webapp.models import ApiToken, Cluster, Membership, Organisation, User
 from webapp.people.operations import create_organisation, create_user, update_person
 from webapp.problems import Duplicate, Invalid
-from workflows.reauth import changes_to_person, person_change_refusal
+from workflows.reauth import changes_to_new_person, changes_to_person, person_change_refusal
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -61,6 +61,9 @@ def organisations():
     return render_template("admin/organisations.html", form=form, rows=rows), status
 
 
+SENSITIVE_NEW_PERSON = changes_to_new_person(is_admin=True)
+
+
 @bp.route("/users", methods=["GET", "POST"])
 def users():
     form = UserForm()
@@ -68,23 +71,30 @@ def users():
         (o.id, o.name)
         for o in db.session.scalars(select(Organisation).order_by(Organisation.name))
     ]
+    asks = reauth.needed(*SENSITIVE_NEW_PERSON)
+    if not asks:
+        del form.current  # the password is shown only when it will be asked for
     status = 200
     if form.validate_on_submit():
-        try:
-            create_user(
-                form.email.data,
-                form.name.data,
-                form.password.data,
-                form.organisation_id.data,
-                is_admin=form.is_admin.data,
-            )
-        except (Invalid, Duplicate) as problem:
-            _field_error(form, problem)
+        new_rights = changes_to_new_person(is_admin=bool(form.is_admin.data))
+        if asks and not reauth.check_field(form.current, *new_rights):
             status = 422
         else:
-            db.session.commit()
-            flash(_("Person added."), "success")
-            return redirect(url_for("admin.users"))
+            try:
+                create_user(
+                    form.email.data,
+                    form.name.data,
+                    form.password.data,
+                    form.organisation_id.data,
+                    is_admin=form.is_admin.data,
+                )
+            except (Invalid, Duplicate) as problem:
+                _field_error(form, problem)
+                status = 422
+            else:
+                db.session.commit()
+                flash(_("Person added."), "success")
+                return redirect(url_for("admin.users"))
     elif form.is_submitted():
         status = 422
     people = db.session.scalars(select(User).order_by(User.name)).all()

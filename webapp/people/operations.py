@@ -64,6 +64,8 @@ def create_user(
     )
     db.session.add(user)
     db.session.flush()
+    if is_admin:  # admin rights are logged however they are given
+        auditlog.event("person.admin", person_id=user.id, is_admin=True)
     return user
 
 

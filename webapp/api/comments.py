@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from flask import request, url_for
 from flask_login import current_user
-from marshmallow import Schema, fields
+from marshmallow import EXCLUDE, Schema, fields, validate
 from sqlalchemy import select
 
 from webapp.access import cluster_for, role_in
@@ -71,6 +72,38 @@ class CommentList(Schema):
     comments = fields.List(fields.Nested(CommentOut))
 
 
+#: Comments one answer holds by default, and at most: a section may have thousands.
+DEFAULT_LIMIT = 200
+MAX_LIMIT = 500
+
+
+class CommentQuery(Schema):
+    """Paging of the list, oldest first. A thread of up to 200 comments reads as before;
+    a longer one in pages, the next one named by the `Link: <…>; rel="next"` header."""
+
+    class Meta:
+        unknown = EXCLUDE  # the list took no parameters before: others stay ignored
+
+    limit = fields.Integer(
+        load_default=DEFAULT_LIMIT,
+        validate=validate.Range(min=1, max=MAX_LIMIT),
+        metadata={"description": f"Comments in the answer, 1-{MAX_LIMIT}."},
+    )
+    offset = fields.Integer(
+        load_default=0,
+        validate=validate.Range(min=0),
+        metadata={"description": "Comments to skip (new ones come last, so pages hold)."},
+    )
+
+
+_NEXT_PAGE = {
+    "Link": {
+        "description": 'The next page, `<URL>; rel="next"`, when there are more comments.',
+        "schema": {"type": "string"},
+    }
+}
+
+
 class CommentState(Schema):
     id = fields.Integer()
     resolved = fields.Boolean()
@@ -108,12 +141,22 @@ def comment_dict(comment: Comment, text: str) -> dict:
 
 
 @blp.route("/clusters/<slug>/sections/<key>/comments", methods=["GET"])
-@blp.response(200, CommentList)
-def comment_list(slug: str, key: str) -> dict:
+@blp.arguments(CommentQuery, location="query")
+@blp.response(200, CommentList, headers=_NEXT_PAGE)
+def comment_list(query: dict, slug: str, key: str):  # noqa: ANN201 - body, status, headers
+    """The section's comments the caller may see, oldest first, at most `limit` of them
+    from `offset` on; a `Link` header names the next page when there is one."""
     cluster, role = cluster_for(slug)
     section = _section(cluster, key)
     text = section_text(section.kind, section.content)
-    return {"comments": [comment_dict(c, text) for c in queries.comments_for(section, role)]}
+    limit, offset = query["limit"], query["offset"]
+    # One more than asked for: whether there is a next page, without counting them all.
+    rows = queries.comments_for(section, role, offset=offset, limit=limit + 1)
+    body = {"comments": [comment_dict(c, text) for c in rows[:limit]]}
+    if len(rows) <= limit:
+        return body
+    args = {**request.view_args, "limit": limit, "offset": offset + limit}
+    return body, 200, {"Link": f'<{url_for(request.endpoint, **args)}>; rel="next"'}
 
 
 @blp.route("/clusters/<slug>/sections/<key>/comments", methods=["POST"])

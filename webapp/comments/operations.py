@@ -80,14 +80,20 @@ def check_reason(field: str, reason: object, required: bool = False) -> str:
 
 
 def comment_link(cluster_slug: str, section_key: str, comment_id: int | None = None) -> str:
-    """The section page, at the comment (the path when that page is not there)."""
+    """The section page, at the comment (the path when that page is not there).
+
+    ``?comment=ID`` makes the page open the page of comments holding it (they are paged:
+    webapp.comments.paging), wherever later comments have moved it since.
+    """
     anchor = f"comment-{comment_id}" if comment_id else "comments"
+    query = {"comment": comment_id} if comment_id else {}
     for endpoint in ("sections.view", "comments.page"):
         try:
-            return url_for(endpoint, slug=cluster_slug, key=section_key, _anchor=anchor)
+            return url_for(endpoint, slug=cluster_slug, key=section_key, _anchor=anchor, **query)
         except (BuildError, RuntimeError):
             continue
-    return f"/c/{cluster_slug}/s/{section_key}#{anchor}"
+    suffix = f"?comment={comment_id}" if comment_id else ""
+    return f"/c/{cluster_slug}/s/{section_key}{suffix}#{anchor}"
 
 
 def mentioned(body: str, people: list[queries.Person]) -> list[queries.Person]:

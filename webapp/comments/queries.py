@@ -60,17 +60,58 @@ def _not_removed() -> ColumnElement[bool]:
     return and_(Comment.deleted_at.is_(None), Comment.hidden_reason.is_(None))
 
 
-def comments_for(section: Section, role: Role | str | None) -> list[Comment]:
+def comments_for(
+    section: Section, role: Role | str | None, *, offset: int = 0, limit: int | None = None
+) -> list[Comment]:
     """The comments of a section the reader may see, oldest first, removed ones included
-    (they stay as "comment removed" so threads read on)."""
-    return list(
-        db.session.scalars(
-            select(Comment)
-            .where(Comment.section_id == section.id, visible_to(role))
-            .options(joinedload(Comment.author))
-            .order_by(Comment.created_at, Comment.id)
-        )
+    (they stay as "comment removed" so threads read on); ``offset``/``limit`` page them."""
+    query = (
+        select(Comment)
+        .where(Comment.section_id == section.id, visible_to(role))
+        .options(joinedload(Comment.author))
+        .order_by(Comment.created_at, Comment.id)
+        .offset(offset)
     )
+    if limit is not None:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class CommentIndex:
+    """What a section page needs to lay out its comments, without loading them: (id,
+    parent id) of every comment the reader sees, oldest first, and how many are not
+    removed (the number on the panel)."""
+
+    rows: list[tuple[int, int | None]]
+    count: int
+
+
+def comment_index(section: Section, role: Role | str | None) -> CommentIndex:
+    """Two integers and a flag per comment: cheap even for thousands of them."""
+    result = db.session.execute(
+        select(Comment.id, Comment.parent_id, _not_removed().label("live"))
+        .where(Comment.section_id == section.id, visible_to(role))
+        .order_by(Comment.created_at, Comment.id)
+    ).all()
+    return CommentIndex(
+        rows=[(row.id, row.parent_id) for row in result],
+        count=sum(1 for row in result if row.live),
+    )
+
+
+def comments_by_id(
+    section: Section, ids: list[int], role: Role | str | None
+) -> dict[int, Comment]:
+    """These comments of the section (one page's worth), those the reader may see."""
+    if not ids:
+        return {}
+    query = (
+        select(Comment)
+        .where(Comment.id.in_(ids), Comment.section_id == section.id, visible_to(role))
+        .options(joinedload(Comment.author))
+    )
+    return {comment.id: comment for comment in db.session.scalars(query)}
 
 
 def count_for(section: Section, role: Role | str | None) -> int:
@@ -193,6 +234,10 @@ class Thread:
 
     root: Comment
     replies: list[Comment] = field(default_factory=list)
+    #: Paged (webapp.comments.paging): the thread's earlier replies are on older pages
+    #: (the root is shown again for context), its later ones on newer pages.
+    earlier: bool = False
+    later: bool = False
 
     @property
     def resolved(self) -> bool:

@@ -13,16 +13,17 @@ from datetime import datetime
 from functools import partial
 from typing import TypeAlias
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from werkzeug.routing import BuildError
 
 from webapp.access import cluster_for
-from webapp.comments import queries
+from webapp.comments import paging, queries
 from webapp.comments.forms import (
     KIND_LABELS,
     VISIBILITY_LABELS,
@@ -64,6 +65,8 @@ class Panel:
     role: Role | None
     threads: list[queries.Thread]
     count: int
+    page: int  # 1: the newest comments (webapp.comments.paging)
+    pages: int
     people: list[str]
     stage_objections: int
     can_comment: bool
@@ -79,6 +82,20 @@ class Panel:
     error_message: str | None = None
     _text: str | None = field(default=None, repr=False)
     now: datetime = field(default_factory=utcnow)
+
+    def page_url(self, number: int) -> str:
+        """Page ``number`` of the comments, on the page the reader is on."""
+        values = {"slug": self.cluster.slug, "key": self.section.key, "_anchor": "comments"}
+        values["comments_page"] = number
+        endpoints = ("sections.view", "comments.page")
+        if request.endpoint in endpoints:
+            endpoints = (request.endpoint, *endpoints)
+        for endpoint in endpoints:
+            try:
+                return url_for(endpoint, **values)
+            except BuildError:
+                continue
+        return f"/c/{self.cluster.slug}/s/{self.section.key}?comments_page={number}#comments"
 
     def form(self, target: str, blank: FlaskForm) -> FlaskForm:
         """The refused form where it was filled in, else a blank one."""
@@ -139,15 +156,21 @@ def comment_panel(
 ) -> Panel:
     """The panel for this reader: their comments, counts and the forms they may use."""
     role = Role(role) if role is not None else None
-    comments = queries.comments_for(section, role)
-    people = [p.name for p in queries.cluster_people(cluster)]
     target, form, message = error if error else (None, None, None)
+    index = queries.comment_index(section, role)
+    layout = paging.layout(index.rows)
+    number = _page_number(layout, target)
+    parts = layout.page(number)
+    loaded = queries.comments_by_id(section, [i for part in parts for i in part.ids], role)
+    people = [p.name for p in queries.cluster_people(cluster)]
     return Panel(
         cluster=cluster,
         section=section,
         role=role,
-        threads=queries.build_threads(comments),
-        count=sum(1 for c in comments if c.deleted_at is None and c.hidden_reason is None),
+        threads=[_thread(part, loaded) for part in parts if part.root in loaded],
+        count=index.count,
+        page=number,
+        pages=layout.count,
         people=people,
         stage_objections=queries.open_objections_by_stage(cluster).get(section.stage_id, 0),
         can_comment=can(role, Permission.COMMENT),
@@ -162,6 +185,23 @@ def comment_panel(
         error_form=form,
         error_message=message,
     )
+
+
+def _page_number(layout: paging.Layout, target: str | None) -> int:
+    """The page asked for: the one holding the comment a link names (``?comment=ID``) or a
+    refused form was about, else ``?comments_page=N`` (1, the newest, by default)."""
+    wanted = request.args.get("comment", type=int)
+    if target and target.rpartition("-")[2].isdigit():
+        wanted = int(target.rpartition("-")[2])
+    if wanted is not None and (found := layout.page_of(wanted)) is not None:
+        return found
+    number = request.args.get("comments_page", 1, type=int)
+    return min(max(number, 1), layout.count)
+
+
+def _thread(part: paging.Part, loaded: dict[int, Comment]) -> queries.Thread:
+    replies = [loaded[i] for i in part.ids if i != part.root and i in loaded]
+    return queries.Thread(loaded[part.root], replies, earlier=part.earlier, later=part.later)
 
 
 def _section(cluster: Cluster, key: str) -> Section:

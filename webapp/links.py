@@ -30,9 +30,7 @@ def public_url(endpoint: str, **values: object) -> str:
     """
     anchor = values.pop("_anchor", None)
     base = urlsplit(public_base())
-    adapter = current_app.url_map.bind(
-        base.netloc, script_name=base.path or "/", url_scheme=base.scheme
-    )
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
     url = adapter.build(endpoint, values, force_external=True)
     return f"{url}#{quote(str(anchor), safe='-_.~')}" if anchor else url
 

@@ -25,6 +25,7 @@ PUBLIC = {
     "auth.login",
     "auth.language",
     "auth.logout",
+    "auth.invitation",  # the token decides: 404 for any link that cannot be used
     "home.healthz",
     "api.auth_token",
     "api-docs.openapi_json",
@@ -280,6 +281,7 @@ def _objects(app, slug: str) -> dict:  # noqa: ANN001
             "token_id": spare_id,
             "user_id": author.id,
             "filename": "css/app.css",
+            "token": "not-an-invitation",
         }
 
 

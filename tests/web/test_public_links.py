@@ -3,6 +3,8 @@ request: a request with `Host: evil.example` must not put that host in front of 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from icalendar import Calendar
 from sqlalchemy import select
@@ -74,16 +76,12 @@ def test_the_ics_file_links_to_the_public_url_whatever_the_host_header(public_ap
 @pytest.mark.parametrize(
     ("which", "base"), [("public_app", PUBLIC), ("default_app", "http://studio.internal:8123")]
 )
-def test_an_e_mail_sent_during_a_forged_request_links_to_the_public_url(
-    request, accounts, which, base
-):
+def test_an_e_mail_sent_during_a_forged_request_links_to_the_public_url(request, accounts, which, base):
     """A member mentions the moderator; the moderator's e-mail goes out at once."""
     public_app = request.getfixturevalue(which)
     client = public_app.test_client()
     with public_app.app_context():
-        moderator = db.session.scalar(
-            select(User).where(User.email == accounts.email("moderator", "krea"))
-        )
+        moderator = db.session.scalar(select(User).where(User.email == accounts.email("moderator", "krea")))
         name, address = moderator.name, moderator.email
     response = client.post(
         "/api/v1/clusters/krea/sections/profile/comments",
@@ -96,7 +94,34 @@ def test_an_e_mail_sent_during_a_forged_request_links_to_the_public_url(
         (mail,) = db.session.scalars(select(OutboxEmail).where(OutboxEmail.to == address)).all()
         body = mail.body
     assert "evil.example" not in body
-    assert f"{base}/c/krea/s/profile#comment-{response.get_json()['id']}" in body
+    link = rf"{re.escape(base)}/c/krea/s/profile\S*#comment-{response.get_json()['id']}\b"
+    assert re.search(link, body), body
+
+
+def test_an_invitation_e_mail_links_to_the_public_url(database_url, accounts, monkeypatch):
+    """A moderator invites an address without an account; with SMTP the link is e-mailed
+    (and not shown), and it names PUBLIC_URL whatever host the moderator's request named."""
+    monkeypatch.setenv("PUBLIC_URL", PUBLIC)
+    app = make_app(database_url, MAIL_SERVER="smtp.example.invalid", MAIL_PORT=2525)
+    client = app.test_client()
+    evil_sign_in(client, accounts.email("moderator", "mak"))
+    page = client.get("/c/mak", base_url=EVIL).get_data(as_text=True)
+    with app.extensions["mail"].record_messages() as sent:
+        response = client.post(
+            "/c/mak/members",
+            base_url=EVIL,
+            data={"csrf_token": csrf_from(page), "email": "nowa.osoba@example.org", "role": "member"},
+        )
+    assert response.status_code == 302
+    (message,) = sent
+    assert message.recipients == ["nowa.osoba@example.org"]
+    assert "evil.example" not in message.body
+    link = re.search(r"https?://\S+/invitation/\S+", message.body).group(0)
+    assert link.startswith(f"{PUBLIC}/invitation/")
+    assert link.removeprefix(PUBLIC) not in client.get("/c/mak", base_url=EVIL).get_data(as_text=True)
+    assert app.test_client().get(link.removeprefix(PUBLIC)).status_code == 200
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_public_url_defaults_to_where_make_run_listens_and_refuses_nonsense(monkeypatch):
@@ -106,7 +131,7 @@ def test_public_url_defaults_to_where_make_run_listens_and_refuses_nonsense(monk
     monkeypatch.delenv("HOST", raising=False)
     monkeypatch.delenv("PORT", raising=False)
     assert public_url() == "http://127.0.0.1:5000"
-    monkeypatch.setenv("HOST", "0.0.0.0")
+    monkeypatch.setenv("HOST", "0.0.0.0")  # noqa: S104 (what a container listens on)
     monkeypatch.setenv("PORT", "8080")
     assert public_url() == "http://127.0.0.1:8080"
     monkeypatch.setenv("PUBLIC_URL", "https://studio.example.org/")

@@ -97,6 +97,9 @@ def post_member(body: dict, slug: str) -> dict:
     user = db.session.get(User, body["user_id"])
     if user is None:
         raise ApiError(422, "invalid", error_extra={"field": "user_id"})
-    membership = set_member(cluster, user, body["role"])
+    try:
+        membership = set_member(cluster, user, body["role"])
+    except Invalid as problem:  # a disabled account is not added
+        raise ApiError(422, "invalid", problem.message, error_extra={"field": "user_id"}) from None
     db.session.commit()
     return {"id": membership.id}

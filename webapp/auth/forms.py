@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SubmitField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from webapp.auth.passwords import MIN_LENGTH
@@ -40,3 +40,17 @@ class ConfirmPasswordForm(FlaskForm):
     password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=500)])
     next = HiddenField()
     submit = SubmitField(_l("Confirm"))
+
+
+class InvitationForm(FlaskForm):
+    """An invited person sets their name and password (webapp.people.invitations)."""
+
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=MIN_LENGTH, max=500)]
+    )
+    repeat = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Set the password and sign in"))

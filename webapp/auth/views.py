@@ -19,9 +19,13 @@ from flask_login import current_user, login_user, logout_user
 
 from webapp import auditlog
 from webapp.auth import sessions
-from webapp.auth.forms import LoginForm
+from webapp.auth.forms import InvitationForm, LoginForm
 from webapp.auth.operations import SignInRefused, check_credentials
+from webapp.errors import error_response
 from webapp.extensions import db
+from webapp.models import LoginSession, User
+from webapp.people import invitations
+from webapp.problems import Invalid, Stale
 
 bp = Blueprint("auth", __name__)
 
@@ -65,17 +69,7 @@ def login():
                 status = 401
                 flash(_("The email or password is not correct."), "danger")
         else:
-            # A new session at every sign-in: nothing from before it carries over.
-            lang = session.get("lang")
-            session.clear()
-            if lang:
-                session["lang"] = lang
-            login = sessions.start(user, remember=form.remember.data)
-            login_user(
-                user,
-                remember=form.remember.data,
-                duration=current_app.config["REMEMBER_COOKIE_DURATION"],
-            )
+            login = _start_session(user, remember=form.remember.data)
             db.session.commit()
             auditlog.event("signin", user_id=user.id, session_id=login.id)
             return redirect(safe_next(form.next.data))
@@ -85,6 +79,61 @@ def login():
     response.status_code = status
     if status == 429:
         response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def _start_session(user: User, remember: bool = False) -> LoginSession:
+    """A new session at every sign-in: nothing from before it carries over."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login = sessions.start(user, remember=remember)
+    login_user(user, remember=remember, duration=current_app.config["REMEMBER_COOKIE_DURATION"])
+    return login
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def invitation(token: str):
+    """An invited person sets their password through the one-time link, and is signed in."""
+    row = invitations.find_open(token)
+    if row is None:
+        return error_response(
+            404,
+            _(
+                "This invitation link cannot be used: it was used already, it has expired or "
+                "a newer one replaced it. Ask whoever invited you for a new one."
+            ),
+        )
+    form = InvitationForm()
+    if request.method == "GET":
+        form.name.data = row.user.name
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = invitations.accept(row, form.name.data, form.password.data)
+        except Invalid as problem:
+            getattr(form, problem.field, form.password).errors.append(problem.message)
+            status = 422
+        except Stale as problem:
+            db.session.rollback()
+            return error_response(404, problem.message)
+        else:
+            if current_user.is_authenticated:  # someone else's session on this browser ends
+                sessions.end(current_user.login_session)
+                logout_user()
+            _start_session(user)
+            db.session.commit()
+            auditlog.event("signin", user_id=user.id, via="invitation")
+            flash(_("Welcome! Your password is set and you are signed in."), "success")
+            return redirect(url_for("home.index"))
+    elif request.method == "POST":
+        status = 422
+    response = current_app.make_response(
+        render_template("auth/invitation.html", form=form, email=row.user.email)
+    )
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from webapp import audit, auditlog
+from webapp.auth.operations import normalise_email
 from webapp.extensions import db
 from webapp.models import Cluster, Membership, Section, Stage, User, WorkflowDefinitionRecord
 from webapp.models.clusters import SECTORS
+from webapp.people import invitations
 from webapp.problems import Duplicate, Invalid
 from workflows.content import empty_content
 from workflows.definition import WorkflowDefinition, default_definition, definition_to_dict
@@ -97,6 +100,10 @@ def set_member(cluster: Cluster, user: User, role: str) -> Membership:
     membership = db.session.scalar(
         select(Membership).where(Membership.cluster_id == cluster.id, Membership.user_id == user.id)
     )
+    if membership is None and not user.active:
+        raise Invalid(
+            "user", _("This account is disabled; ask the agency to enable it before adding it.")
+        )
     if membership is None:
         membership = Membership(cluster=cluster, user=user, role=role)
         db.session.add(membership)
@@ -116,6 +123,43 @@ def set_member(cluster: Cluster, user: User, role: str) -> Membership:
         membership.role = role
     db.session.flush()
     return membership
+
+
+@dataclass
+class Added:
+    membership: Membership
+    #: Set when the person has no usable account yet: the link to pass on or e-mailed.
+    invited: invitations.Invited | None = None
+
+
+def add_by_email(
+    cluster: Cluster,
+    email: str,
+    role: str,
+    by: User,
+    *,
+    name: str = "",
+    organisation_id: int | None = None,
+    allowed_organisations: frozenset[int] = frozenset(),
+) -> Added:
+    """A moderator adds a person by address, never by browsing the platform's people:
+    an active account joins (or changes role), a disabled one is refused, an address
+    nobody signs in with is invited (an account without a usable password, and a link).
+    Someone invited before who has not come yet gets a new link.
+
+    `allowed_organisations`: the organisations a newcomer may be put in (the cluster's).
+    """
+    email = normalise_email(email)
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        if organisation_id is not None and organisation_id not in allowed_organisations:
+            raise Invalid("organisation_id", _("Choose one of this cluster's organisations."))
+        invited = invitations.invite_new(email, name, organisation_id, cluster, by)
+        return Added(set_member(cluster, invited.user, role), invited)
+    membership = set_member(cluster, user, role)
+    if invitations.pending(user):
+        return Added(membership, invitations.invite_again(user, cluster, by))
+    return Added(membership)
 
 
 def remove_member(cluster: Cluster, membership: Membership) -> None:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from webapp.extensions import db
@@ -99,3 +99,44 @@ def member_organisations(cluster: Cluster) -> dict[int, str]:
         .distinct()
     ).all()
     return dict(rows)
+
+
+def organisations_of(cluster: Cluster) -> list[Organisation]:
+    """The organisations in the cluster (through members and moderators), by name."""
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.id.in_(_member_organisation_ids(cluster)))
+            .order_by(Organisation.name)
+        )
+    )
+
+
+def _member_organisation_ids(cluster: Cluster):  # noqa: ANN202 (a subquery)
+    return (
+        select(User.organisation_id)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.cluster_id == cluster.id,
+            Membership.role.in_(("member", "moderator")),
+            User.organisation_id.is_not(None),
+        )
+    )
+
+
+def colleagues(cluster: Cluster) -> list[User]:
+    """Whom a moderator may pick without typing an address: the cluster's people and the
+    active people of its organisations. Never the platform's whole directory (people of
+    other clusters, disabled accounts)."""
+    in_cluster = select(Membership.user_id).where(Membership.cluster_id == cluster.id)
+    return list(
+        db.session.scalars(
+            select(User)
+            .options(joinedload(User.organisation))
+            .where(
+                User.active.is_(True),
+                or_(User.id.in_(in_cluster), User.organisation_id.in_(_member_organisation_ids(cluster))),
+            )
+            .order_by(User.name, User.id)
+        )
+    )

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_login import current_user
 
 from webapp.access import cluster_for
 from webapp.auth import reauth
-from webapp.clusters.forms import MemberForm, RemoveMemberForm
-from webapp.clusters.operations import remove_member, set_member
-from webapp.clusters.queries import definition_of, members_by_kind, stages_with_sections
+from webapp.clusters.forms import NONE, MemberForm, RemoveMemberForm
+from webapp.clusters.operations import Added, add_by_email, remove_member, set_member
+from webapp.clusters.queries import (
+    colleagues,
+    definition_of,
+    members_by_kind,
+    organisations_of,
+    stages_with_sections,
+)
 from webapp.extensions import db
-from webapp.models import Membership, User
-from webapp.problems import Invalid
+from webapp.models import Cluster, Membership, User
+from webapp.people.invitations import Invited
+from webapp.problems import Duplicate, Invalid
 from webapp.workflow.forms import SignOffForm, TransitionForm
 from webapp.workflow.panels import stage_panels
 from workflows.reauth import SensitiveChange
@@ -22,21 +29,27 @@ from workflows.roles import Permission, can, can_assign_role
 bp = Blueprint("clusters", __name__, url_prefix="/c")
 
 
-def _member_form() -> MemberForm:
-    form = MemberForm()
-    people = db.session.execute(select(User.id, User.name, User.email).order_by(User.name)).all()
-    form.user_id.choices = [(uid, f"{name} <{email}>") for uid, name, email in people]
+def _member_form(cluster: Cluster, *, blank: bool = False) -> MemberForm:
+    """The member form; its lists hold the cluster's people and organisations only."""
+    form = MemberForm(formdata=None) if blank else MemberForm()
+    form.user_id.choices = [(NONE, _("— choose —"))] + [
+        (u.id, f"{u.name} ({u.organisation.name})" if u.organisation else u.name)
+        for u in colleagues(cluster)
+    ]
+    form.organisation_id.choices = [(NONE, _("(none)"))] + [
+        (o.id, o.name) for o in organisations_of(cluster)
+    ]
     return form
 
 
 @bp.route("/<slug>")
 def detail(slug: str):
     cluster, role = cluster_for(slug)
-    form = _member_form() if can(role, Permission.MANAGE_MEMBERS) else None
+    form = _member_form(cluster) if can(role, Permission.MANAGE_MEMBERS) else None
     return _render_detail(cluster, role, form)
 
 
-def _render_detail(cluster, role, form, status: int = 200):  # noqa: ANN001, ANN202
+def _render_detail(cluster, role, form, status: int = 200, invited: Invited | None = None):  # noqa: ANN001, ANN202
     panels, signoffs, _facts = stage_panels(cluster, role)
     return (
         render_template(
@@ -55,31 +68,63 @@ def _render_detail(cluster, role, form, status: int = 200):  # noqa: ANN001, ANN
             signoff_form=SignOffForm(),
             can=lambda permission: can(role, permission),
             Permission=Permission,
+            invited=invited,
+            invitation_days=current_app.config["INVITATION_LIFETIME"].days,
         ),
         status,
+        # The page may show an invitation's link once: no cache keeps it.
+        {"Cache-Control": "no-store"} if invited else {},
     )
 
 
 @bp.post("/<slug>/members")
 def add_member(slug: str):
     cluster, role = cluster_for(slug, Permission.MANAGE_MEMBERS)
-    form = _member_form()
+    form = _member_form(cluster)
     if not form.validate_on_submit():
         return _render_detail(cluster, role, form, 422)
     if not can_assign_role(role, form.role.data):
         abort(403)
-    user = db.session.get(User, form.user_id.data)
-    if user is None:
-        abort(422)
+    email = (form.email.data or "").strip()
+    if bool(email) == (form.user_id.data != NONE):
+        form.email.errors.append(_("Type an e-mail address or choose a person: one of the two."))
+        return _render_detail(cluster, role, form, 422)
     if not reauth.check_field(form.password, SensitiveChange.MEMBER_ROLE):
         return _render_detail(cluster, role, form, 422)
     try:
-        set_member(cluster, user, form.role.data)
-    except Invalid as problem:
-        form.role.errors.append(problem.message)
-        return _render_detail(cluster, role, form, 422)
+        if email:
+            added = add_by_email(
+                cluster,
+                email,
+                form.role.data,
+                current_user._get_current_object(),
+                name=form.name.data or "",
+                organisation_id=form.organisation_id.data or None,
+                allowed_organisations=frozenset(c for c, _label in form.organisation_id.choices),
+            )
+        else:  # one of the choices, so one of the cluster's people or organisations'
+            added = Added(set_member(cluster, db.session.get(User, form.user_id.data), form.role.data))
+    except (Invalid, Duplicate) as problem:
+        db.session.rollback()  # an invitation half-made is not kept
+        fields = {"role": form.role, "name": form.name, "organisation_id": form.organisation_id}
+        fields.get(problem.field, form.email if email else form.user_id).errors.append(problem.message)
+        return _render_detail(cluster, role, form, 409 if isinstance(problem, Duplicate) else 422)
     db.session.commit()
-    flash(_("%(name)s is now in the cluster.", name=user.name), "success")
+    user = added.membership.user
+    if added.invited is not None and not added.invited.emailed:
+        # No mail server: the link is shown this once, to be passed on, and kept nowhere.
+        return _render_detail(cluster, role, _member_form(cluster, blank=True), invited=added.invited)
+    if added.invited is not None:
+        flash(
+            _(
+                "%(email)s has no account yet: an invitation to set a password was sent to "
+                "that address.",
+                email=user.email,
+            ),
+            "success",
+        )
+    else:
+        flash(_("%(name)s is now in the cluster.", name=user.name), "success")
     return redirect(url_for("clusters.detail", slug=slug, _anchor="members"))
 
 

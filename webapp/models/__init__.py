@@ -5,6 +5,7 @@ from webapp.models.auth import ApiToken, LoginFailure, LoginSession
 from webapp.models.clusters import Cluster, Membership, SignOff, Stage, WorkflowDefinitionRecord
 from webapp.models.comments import Comment
 from webapp.models.documents import Document
+from webapp.models.invitations import Invitation
 from webapp.models.meetings import Attendance, Meeting
 from webapp.models.notifications import (
     Notification,
@@ -22,6 +23,7 @@ __all__ = [
     "Cluster",
     "Comment",
     "Document",
+    "Invitation",
     "LoginFailure",
     "LoginSession",
     "Meeting",

@@ -1,9 +1,10 @@
 """Markdown for people's text (comments, section previews): rendered, then sanitised.
 
-markdown-it-py renders CommonMark with tables and raw HTML switched off, so ``<script>``
-typed by a person stays text; nh3 then keeps only a small set of tags and safe link
-schemes, as a second wall should the renderer ever let something through. Links get
-``rel="noopener nofollow ugc"``: the text is user-generated content.
+The studio's dialect and its cost limits are ``workflows.markup`` (shared with the DOCX
+renderer): CommonMark with tables, raw HTML off, so ``<script>`` typed by a person stays
+text, and a parse whose cost is linear in the text. nh3 then keeps only a small set of tags
+and safe link schemes, as a second wall should the renderer ever let something through.
+Links get ``rel="noopener nofollow ugc"``: the text is user-generated content.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+from workflows import markup
 
 ALLOWED_TAGS: frozenset[str] = frozenset(
     {
@@ -54,9 +57,7 @@ def _image_as_text(self, tokens, idx, options, env) -> str:  # noqa: ANN001
 
 
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
-        ["table", "strikethrough"]
-    )
+    md = markup.make_parser()
     md.core.ruler.push("bootstrap_tables", _bootstrap_tables)
     md.add_render_rule("image", _image_as_text)
     return md
@@ -67,7 +68,10 @@ _MD = _parser()
 
 def render_markdown(text: str | None) -> Markup:
     """Safe HTML for ``text`` (Markdown): put it in a page as is."""
-    html = _MD.render(text or "")
+    tokens = markup.parse(_MD, text or "")
+    if tokens is None:  # too dense or deep to parse cheaply: shown as typed, whole
+        return _as_plain_text(text or "")
+    html = _MD.renderer.render(tokens, _MD.options, {})
     clean = nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
@@ -80,14 +84,27 @@ def render_markdown(text: str | None) -> Markup:
     return Markup(clean)  # noqa: S704  (sanitised by nh3 just above)
 
 
+_BLANK_LINES = re.compile(r"\n[ \t]*\n")
+
+
+def _as_plain_text(text: str) -> Markup:
+    # Escaped once as a whole (one C call), then cut: tens of thousands of lines stay cheap.
+    paragraphs = (p for p in _BLANK_LINES.split(str(escape(text))) if p.strip())
+    html = "".join(f"<p>{p.strip(chr(10)).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+    return Markup(html)  # noqa: S704  (escaped just above)
+
+
 def plain_text(text: str | None) -> str:
     """The text a reader of the rendered Markdown sees, blocks on their own lines.
 
     Used to check that a quoted passage (selected in the rendered preview, so without
     Markdown's marks) is really in a section.
     """
+    tokens = markup.parse(_MD, text or "")
+    if tokens is None:
+        return text or ""
     parts: list[str] = []
-    for token in _MD.parse(text or ""):
+    for token in tokens:
         if token.type == "inline":
             _inline_text(token.children or [], parts)
             parts.append("\n")

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from flask import Flask, Response, current_app, request
 from flask_login import current_user
 
 from webapp.extensions import csrf, sqlite_write_intent
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -27,13 +32,29 @@ def uses_bearer_token() -> bool:
 CSRF_EXEMPT_ENDPOINTS = frozenset({"api.auth_token"})
 
 
+def reads_only(view: F) -> F:
+    """Mark a view that is posted to but only reads (a preview): no SQLite write lock.
+
+    Why: on SQLite a writing request holds the one write lock for its whole transaction;
+    a preview that renders a long text would make every other write on the site wait.
+    The request is still an unsafe method, so CSRF still applies.
+    """
+    view.reads_only = True  # type: ignore[attr-defined]
+    return view
+
+
+def _reads_only() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "reads_only", False)
+
+
 def _before_request() -> None:
-    writing = request.method not in SAFE_METHODS
+    writing = request.method not in SAFE_METHODS and not _reads_only()
     sqlite_write_intent.set(writing)
     # A bearer token is not sent by browsers on their own, so it needs no CSRF token;
     # a cookie-authenticated call does, pages and API alike.
     if (
-        writing
+        request.method not in SAFE_METHODS
         and current_app.config.get("WTF_CSRF_ENABLED", True)
         and not uses_bearer_token()
         and request.endpoint not in CSRF_EXEMPT_ENDPOINTS

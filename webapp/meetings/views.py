@@ -72,6 +72,7 @@ from webapp.meetings.queries import (
 )
 from webapp.models import Attendance, Cluster, Meeting, User
 from webapp.problems import Duplicate, Invalid, Stale
+from webapp.security import reads_only
 from workflows.roles import Permission, can
 
 bp = Blueprint("meetings", __name__, url_prefix="/c/<slug>/meetings")
@@ -130,11 +131,7 @@ def _meeting_form(cluster: Cluster, meeting: Meeting | None = None) -> MeetingFo
 def _input(form: MeetingForm) -> MeetingInput:
     tz = zone()
     starts = datetime.combine(form.date.data, form.start_time.data, tzinfo=tz)
-    ends = (
-        datetime.combine(form.date.data, form.end_time.data, tzinfo=tz)
-        if form.end_time.data
-        else None
-    )
+    ends = datetime.combine(form.date.data, form.end_time.data, tzinfo=tz) if form.end_time.data else None
     return MeetingInput(
         kind=form.kind.data,
         number=form.number.data,
@@ -268,9 +265,7 @@ def new(slug: str):
             return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting.id))
     elif form.is_submitted():
         status = 422
-    return render_template(
-        "meetings/form.html", cluster=cluster, role=role, form=form, meeting=None
-    ), status
+    return render_template("meetings/form.html", cluster=cluster, role=role, form=form, meeting=None), status
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -327,9 +322,7 @@ def attend_person(slug: str, meeting_id: int):
             return _render_detail(cluster, role, meeting, form, None, _refused(form, problem))
         db.session.commit()
         flash(_("%(name)s is on the attendance list.", name=user.name), "success")
-        return redirect(
-            url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance")
-        )
+        return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance"))
     return _render_detail(cluster, role, meeting, form, None, 422)
 
 
@@ -340,16 +333,12 @@ def attend_guest(slug: str, meeting_id: int):
     form = GuestAttendanceForm()
     if form.validate_on_submit():
         try:
-            add_guest(
-                cluster, meeting, form.name.data, form.organisation.data or "", form.kind.data or ""
-            )
+            add_guest(cluster, meeting, form.name.data, form.organisation.data or "", form.kind.data or "")
         except (Invalid, Duplicate) as problem:
             return _render_detail(cluster, role, meeting, None, form, _refused(form, problem))
         db.session.commit()
         flash(_("%(name)s is on the attendance list.", name=form.name.data.strip()), "success")
-        return redirect(
-            url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance")
-        )
+        return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance"))
     return _render_detail(cluster, role, meeting, None, form, 422)
 
 
@@ -359,15 +348,11 @@ def unattend(slug: str, meeting_id: int, attendance_id: int):
     meeting = meeting_in(cluster, meeting_id)
     row = db.session.get(Attendance, attendance_id)
     if row is None or row.meeting_id != meeting.id or not ConfirmForm().validate_on_submit():
-        return redirect(
-            url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance")
-        )
+        return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance"))
     remove_attendance(cluster, meeting, row)
     db.session.commit()
     flash(_("Removed from the attendance list."), "success")
-    return redirect(
-        url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance")
-    )
+    return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance"))
 
 
 def _csv(body: bytes, filename: str) -> Response:
@@ -438,6 +423,7 @@ def _preview(cluster: Cluster, role: str, meeting: Meeting, data: bytes, filenam
 
 
 @bp.route("/<int:meeting_id>/import", methods=["GET", "POST"])
+@reads_only  # the upload is only read back as a preview; the confirmation writes
 def import_attendance(slug: str, meeting_id: int):
     cluster, role = cluster_for(slug, Permission.MANAGE_MEETINGS)
     meeting = meeting_in(cluster, meeting_id)
@@ -477,6 +463,4 @@ def confirm_import(slug: str, meeting_id: int):
     count = import_sheet(cluster, meeting, sheet)
     db.session.commit()
     flash(_("%(count)d people added to the attendance list.", count=count), "success")
-    return redirect(
-        url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance")
-    )
+    return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance"))

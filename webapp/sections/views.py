@@ -61,6 +61,7 @@ from webapp.sections.operations import (
     save_section,
 )
 from webapp.sections.queries import PAGE_SIZE, revisions, section_of
+from webapp.security import reads_only
 from workflows.content import MAX_TEXT_CHARS, ContentError, normalize_content
 from workflows.diff import diff_structured, diff_text
 from workflows.editing import ROLE_FORBIDDEN, edit_refusal
@@ -84,9 +85,7 @@ def _labels() -> dict:
 
 def wants_json() -> bool:
     """The editor's script asks for JSON; a plain form post (no script) gets pages."""
-    return (
-        request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
-    )
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
 
 
 def json_answer(status: int, state: str, message: str = "", **extra: object) -> Response:
@@ -146,9 +145,7 @@ def _readonly(kind: str, content: object, objectives: dict[str, str] | None = No
         for row in rows:
             row["start_date"], row["end_date"] = as_date(row["start"]), as_date(row["end"])
             row["budget_shown"] = _money(parse_amount(row["budget_pln"]))
-            row["objective_label"] = (objectives or {}).get(
-                row["objective_id"], row["objective_id"]
-            )
+            row["objective_label"] = (objectives or {}).get(row["objective_id"], row["objective_id"])
         return {"rows": rows, "total": _money(budget_total(rows))}
     return {"rows": rows}
 
@@ -211,9 +208,7 @@ def _page(
     if refusal is None and kind == "action_plan":
         extra = {
             "objectives": with_current(objectives, [r["objective_id"] for r in editing]),
-            "owners": with_current(
-                [(n, n) for n in _owners(cluster)], [r["owner"] for r in editing]
-            ),
+            "owners": with_current([(n, n) for n in _owners(cluster)], [r["owner"] for r in editing]),
             "total": _money(budget_total(editing)),
         }
         for row in editing:
@@ -231,9 +226,7 @@ def _page(
         "refusal": refusal,
         "read_only_reason": read_only_message(refusal) if refusal else None,
         # A text editor's preview already shows the saved text: render it once.
-        "readonly": None
-        if "preview" in extra
-        else _readonly(kind, section.content, dict(objectives)),
+        "readonly": None if "preview" in extra else _readonly(kind, section.content, dict(objectives)),
         "editing": editing,
         "editor_choices": extra,
         "base_revision": section.revision if base_revision is None else base_revision,
@@ -265,9 +258,7 @@ def _refused(refusal: str) -> Response:
         abort(403)
     flash(read_only_message(refusal), "warning")
     return make_response(
-        redirect(
-            url_for("sections.view", slug=request.view_args["slug"], key=request.view_args["key"])
-        )
+        redirect(url_for("sections.view", slug=request.view_args["slug"], key=request.view_args["key"]))
     )
 
 
@@ -283,9 +274,7 @@ def _saved_message(result: SaveResult) -> str:
     return _("Saved as revision %(n)s.", n=result.revision)
 
 
-def _conflict_view(
-    section: Section, conflict: SaveConflict, base_revision: int, mine: object
-) -> dict:
+def _conflict_view(section: Section, conflict: SaveConflict, base_revision: int, mine: object) -> dict:
     """What the conflict panel shows: the overlapping spots, the whole versions, the choices."""
     kind = section.kind
     spots = [
@@ -329,8 +318,7 @@ def save(slug: str, key: str):  # noqa: ANN201
         mine = posted_content(section.kind, request.form)
     except UnreadableContent:
         message = _(
-            "The editor's content could not be read. "
-            "Reload the page: your draft is kept in this browser."
+            "The editor's content could not be read. Reload the page: your draft is kept in this browser."
         )
         if wants_json():
             return json_answer(422, "invalid", message, field="")
@@ -401,13 +389,9 @@ def save(slug: str, key: str):  # noqa: ANN201
             names=view["authors"],
         )
         if wants_json():
-            html = render_template(
-                "sections/_conflict.html", cluster=cluster, section=section, conflict=view
-            )
+            html = render_template("sections/_conflict.html", cluster=cluster, section=section, conflict=view)
             both = resolve(section.kind, conflict.base, conflict.theirs, conflict.yours, "both")
-            return json_answer(
-                409, "conflict", message, revision=conflict.revision, html=html, both=both
-            )
+            return json_answer(409, "conflict", message, revision=conflict.revision, html=html, both=both)
         return _page(
             cluster,
             role,
@@ -443,6 +427,7 @@ def save(slug: str, key: str):  # noqa: ANN201
 
 
 @bp.post("/preview")
+@reads_only
 def preview(slug: str, key: str):  # noqa: ANN201
     _load(slug, key)
     data = request.get_json(silent=True)
@@ -494,11 +479,7 @@ def _structured_changes(kind: str, old: object, new: object) -> list[dict]:
     changes = []
     for change in diff_structured(kind, old, new):
         words = None
-        if (
-            isinstance(change.old, str)
-            and isinstance(change.new, str)
-            and " " in change.old + change.new
-        ):
+        if isinstance(change.old, str) and isinstance(change.new, str) and " " in change.old + change.new:
             # Prose reads best word by word; amounts, dates and ids as before → after.
             words = diff_text(change.old, change.new)
         changes.append(
@@ -569,7 +550,5 @@ def restore(slug: str, key: str, number: int):  # noqa: ANN201
             "success",
         )
     else:
-        flash(
-            _("Revision %(n)s is the same as the current text: nothing changed.", n=number), "info"
-        )
+        flash(_("Revision %(n)s is the same as the current text: nothing changed.", n=number), "info")
     return redirect(url_for("sections.view", slug=slug, key=key))

@@ -45,6 +45,7 @@ from worker.renderer.xml import (
     table,
     w,
 )
+from workflows import markup
 
 #: Word refuses tables wider than 63 columns; wider ones are split side by side.
 MAX_TABLE_COLUMNS = 63
@@ -52,28 +53,12 @@ HEADER_FILL = "DCE6F2"
 _ALIGN = {"text-align:left": "left", "text-align:right": "right", "text-align:center": "center"}
 
 
-#: markdown-it's block nesting limit (it recurses per level; 64 keeps the stack shallow).
-MAX_NESTING = 64
-_DEEP_QUOTES = re.compile(r"^((?:[ \t]*>){8})(?:[ \t]*>)+", re.MULTILINE)
-_DEEP_INDENT = re.compile(r"^[ \t]{24,}", re.MULTILINE)
-
-
 def make_parser() -> MarkdownIt:
-    """The shared parser: CommonMark, raw HTML off, GFM tables and strikethrough on."""
-    return MarkdownIt("commonmark", {"html": False, "maxNesting": MAX_NESTING}).enable(
-        ["table", "strikethrough"]
-    )
+    """The studio's Markdown dialect (``workflows.markup``): GFM tables, raw HTML off, bounded cost."""
+    return markup.make_parser()
 
 
-def _truncated(tokens: Sequence[Token]) -> bool:
-    """markdown-it silently drops the rest of a source nested past its limit."""
-    return any(t.level >= MAX_NESTING - 3 for t in tokens)
-
-
-def flatten(source: str) -> str:
-    """Cap quote markers at 8 and indentation at 24 spaces (about 8 list levels)."""
-    source = _DEEP_QUOTES.sub(r"\1", source.replace("\t", "    "))
-    return _DEEP_INDENT.sub(" " * 24, source)
+_BLANK_LINES = re.compile(r"\n[ \t]*\n")
 
 
 class _List:
@@ -102,12 +87,10 @@ class MarkdownRenderer:
 
     def render(self, parent: Element, source: str, heading_base: int = 2) -> None:
         """Append ``source``'s blocks to ``parent``; Markdown ``#`` sits below ``heading_base``."""
-        tokens = self.md.parse(source)
-        if _truncated(tokens):  # absurdly deep nesting: flatten it, or keep it as plain text
-            tokens = self.md.parse(flatten(source))
-            if _truncated(tokens):
-                self._plain(parent, source)
-                return
+        tokens = markup.parse(self.md, source)
+        if tokens is None:  # nested past any sense: kept whole, as plain text
+            self._plain(parent, source)
+            return
         lists: list[_List] = []
         quotes = 0
         current: Element | None = None
@@ -180,9 +163,7 @@ class MarkdownRenderer:
                 table_rows.append((header_part, []))
             elif (kind == "th_open" or kind == "td_open") and table_rows:
                 style = tok.attrs.get("style")
-                table_rows[-1][1].append(
-                    (None, _ALIGN.get(style) if isinstance(style, str) else None)
-                )
+                table_rows[-1][1].append((None, _ALIGN.get(style) if isinstance(style, str) else None))
             elif kind == "table_close":
                 if table_rows:
                     self._table(parent, table_rows)
@@ -192,13 +173,11 @@ class MarkdownRenderer:
                 run(p, tok.content)
 
     def _plain(self, parent: Element, source: str) -> None:
-        for block in source.split("\n\n"):
+        for block in _BLANK_LINES.split(source):
             if block.strip():
                 run(paragraph(parent), block.strip("\n"))
 
-    def _block(
-        self, parent: Element, lists: list[_List], quotes: int, style: str | None
-    ) -> Element:
+    def _block(self, parent: Element, lists: list[_List], quotes: int, style: str | None) -> Element:
         """A block paragraph in its list/quote context: the first block of an item is numbered."""
         if lists:
             top = lists[-1]
@@ -270,9 +249,7 @@ class MarkdownRenderer:
         if pending:
             self._run(container, "".join(pending), strong, em, strike, linked)
 
-    def _run(
-        self, parent: Element, text: str, strong: int, em: int, strike: int, linked: bool
-    ) -> None:
+    def _run(self, parent: Element, text: str, strong: int, em: int, strike: int, linked: bool) -> None:
         r = SubElement(parent, R)
         if strong > 0 or em > 0 or strike > 0 or linked:
             props = SubElement(r, RPR)
@@ -286,9 +263,7 @@ class MarkdownRenderer:
                 SubElement(props, STRIKE)
         add_text(r, text)
 
-    def _table(
-        self, parent: Element, rows: list[tuple[bool, list[tuple[Token | None, str | None]]]]
-    ) -> None:
+    def _table(self, parent: Element, rows: list[tuple[bool, list[tuple[Token | None, str | None]]]]) -> None:
         columns = max((len(cells) for _, cells in rows), default=0)
         if columns == 0:
             return

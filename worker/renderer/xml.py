@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
+from xml.sax.saxutils import escape as xml_escape
 
 from lxml import etree
 
@@ -84,10 +85,20 @@ def ppr(p: Element) -> Element:
     return props
 
 
+#: Beyond this many line feeds a run is built from one XML string (parsed in C) rather
+#: than element by element: text kept plain because it was too dense to parse may have
+#: tens of thousands of lines.
+_MANY_LINES = 64
+
+
 def add_text(r: Element, text: str) -> None:
     """Text into a run; line feeds become breaks and tabs real tabs."""
     if "\n" in text or "\t" in text or "\r" in text:
-        for i, piece in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if text.count("\n") > _MANY_LINES:
+            _add_lines(r, text)
+            return
+        for i, piece in enumerate(text.split("\n")):
             if i:
                 SubElement(r, BR)
             for j, part in enumerate(piece.split("\t")):
@@ -97,6 +108,17 @@ def add_text(r: Element, text: str) -> None:
                     _t(r, part)
         return
     _t(r, text)
+
+
+def _add_lines(r: Element, text: str) -> None:
+    # The same elements add_text makes, as one fragment: escaped, every text node preserved.
+    body = (
+        xml_escape(text)
+        .replace("\t", '</w:t><w:tab/><w:t xml:space="preserve">')
+        .replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
+    )
+    fragment = etree.fromstring(f'<w:r xmlns:w="{W_NS}"><w:t xml:space="preserve">{body}</w:t></w:r>')
+    r.extend(child for child in fragment if child.tag != T or child.text)
 
 
 def _t(r: Element, text: str) -> None:
@@ -156,9 +178,7 @@ def page_break(parent: Element) -> None:
     SubElement(SubElement(SubElement(parent, P), R), BR, {W_TYPE: "page"})
 
 
-def complex_field(
-    p: Element, instruction: str, placeholder: str = "", *, dirty: bool = False
-) -> None:
+def complex_field(p: Element, instruction: str, placeholder: str = "", *, dirty: bool = False) -> None:
     """A field (PAGE, TOC …) as begin/instr/separate/result/end runs.
 
     ``dirty`` marks the result stale, so Word recomputes it on opening (the contents).
@@ -305,9 +325,7 @@ def text_cells(
     for i, text in enumerate(texts):
         tc = SubElement(tr, TC)
         if fill:
-            SubElement(
-                SubElement(tc, TCPR), SHD, {VAL: "clear", w("color"): "auto", w("fill"): fill}
-            )
+            SubElement(SubElement(tc, TCPR), SHD, {VAL: "clear", w("color"): "auto", w("fill"): fill})
         p = SubElement(tc, P)
         align = aligns[i] if aligns else None
         if style or align:

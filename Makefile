@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export DATA_DIR ?= $(CURDIR)/instance
 
-.PHONY: run test install install-dev translations migrate demo lint bench clean
+.PHONY: run test system-packages install install-dev translations migrate demo lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +37,12 @@ demo: migrate
 run: demo
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/python scripts/run.py
 
+## system-packages: the Debian packages the tests need (installed when run as root)
+system-packages:
+	scripts/system-packages.sh
+
 ## test: the whole suite, against SQLite and PostgreSQL, a real Redis, worker and browser
-test: install-dev
+test: system-packages install-dev
 	source scripts/test-services.sh && $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev

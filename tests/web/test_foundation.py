@@ -79,6 +79,25 @@ def test_demo_accounts_json_shape(app):
         assert {(slug, "moderator"), (slug, "member"), (slug, "observer")} <= roles
 
 
+def test_demo_commands_keep_working_on_an_installation_in_use(app):
+    # make run calls `demo load` and `demo accounts --json` on every start: a cluster of the
+    # agency's own (with people in it) once made the second crash, and make run with it.
+    from webapp.clusters.operations import create_cluster
+    from webapp.models import Membership
+
+    with app.app_context():
+        cluster = create_cluster("nowy-klaster", "Nowy klaster", "other")
+        db.session.flush()
+        someone = db.session.scalars(select(User).where(User.email != "admin@example.org")).first()
+        db.session.add(Membership(user_id=someone.id, cluster_id=cluster.id, role="moderator"))
+        db.session.commit()
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    result = runner.invoke(args=["demo", "accounts", "--json"])
+    assert result.exit_code == 0, result.output
+    assert "nowy-klaster" not in {a["cluster"] for a in json.loads(result.output)}
+
+
 def test_anonymous_home_redirects_to_sign_in_with_csrf_and_password(client):
     response = client.get("/")
     assert response.status_code == 302

@@ -245,18 +245,21 @@ def _meetings(cluster: Cluster, spec: dict) -> None:
 
 
 def demo_accounts() -> list[dict]:
-    """Every demo sign-in: the admin, then each person in each of their clusters."""
+    """Every demo sign-in: the admin, then each person in each of their demo clusters.
+
+    Only the demo's own clusters: an installation in use has clusters and roles of its
+    own, which are not demo sign-ins (and must not break `make run`).
+    """
     accounts = [{"email": ADMIN_EMAIL, "role": "admin", "cluster": None, "organisation": AGENCY[0]}]
+    slugs = [c["slug"] for c in CLUSTERS]
     rows = db.session.execute(
         select(User.email, Membership.role, Cluster.slug, Organisation.name)
         .join(Membership, Membership.user_id == User.id)
         .join(Cluster, Cluster.id == Membership.cluster_id)
         .outerjoin(Organisation, Organisation.id == User.organisation_id)
-        .order_by(Cluster.id, Membership.role.desc(), User.email)
+        .where(Cluster.slug.in_(slugs))
     ).all()
     role_order = {"moderator": 0, "member": 1, "observer": 2}
-    rows = sorted(
-        rows, key=lambda r: ([c["slug"] for c in CLUSTERS].index(r[2]), role_order[r[1]], r[0])
-    )
+    rows = sorted(rows, key=lambda r: (slugs.index(r[2]), role_order.get(r[1], len(role_order)), r[0]))
     accounts += [{"email": e, "role": r, "cluster": c, "organisation": o} for e, r, c, o in rows]
     return accounts

@@ -262,6 +262,31 @@ def _broken_files(good: dict) -> dict[str, object]:
     def other_schema(d: dict) -> None:
         d["schema"] = "9999"
 
+    def unreachable_slug(d: dict) -> None:  # /c/<slug> could never name it
+        d["cluster"] = d["tables"]["clusters"][0]["slug"] = "Makros/../nowy"
+
+    def huge_number(d: dict) -> None:  # beyond any integer column
+        d["tables"]["stages"][0]["position"] = 2**64
+
+    def out_of_range(d: dict) -> None:  # SQLite would store it, PostgreSQL's int4 not
+        d["tables"]["section_revisions"][0]["number"] = 2**31
+
+    def invalid_email(d: dict) -> None:
+        d["tables"]["users"][0]["email"] = "nie adres"
+
+    def same_email_twice(d: dict) -> None:  # the same address once normalised
+        d["tables"]["users"][1]["email"] = " " + d["tables"]["users"][0]["email"].upper()
+
+    def lookalike_email(d: dict) -> None:  # Cyrillic "сора" and Latin "copa" look alike
+        d["tables"]["users"][0]["email"] = "\u0441\u043e\u0440\u0430@example.org"
+        d["tables"]["users"][1]["email"] = "copa@example.org"
+
+    def nul_in_text(d: dict) -> None:  # SQLite would store it, PostgreSQL not
+        d["tables"]["clusters"][0]["name"] = "Makros\x00"
+
+    def lone_surrogate(d: dict) -> None:  # neither driver can encode it
+        d["tables"]["sections"][0]["content"] = {"text": "\ud800"}
+
     return {
         "truncated": json.dumps(good)[:5000],
         "not_an_object": "[1, 2, 3]",
@@ -275,6 +300,14 @@ def _broken_files(good: dict) -> dict[str, object]:
         "bad_base64": json.dumps(changed(bad_base64)),
         "two_clusters": json.dumps(changed(two_clusters)),
         "other_schema": json.dumps(changed(other_schema)),
+        "unreachable_slug": json.dumps(changed(unreachable_slug)),
+        "huge_number": json.dumps(changed(huge_number)),
+        "out_of_range": json.dumps(changed(out_of_range)),
+        "invalid_email": json.dumps(changed(invalid_email)),
+        "same_email_twice": json.dumps(changed(same_email_twice)),
+        "lookalike_email": json.dumps(changed(lookalike_email)),
+        "nul_in_text": json.dumps(changed(nul_in_text)),
+        "lone_surrogate": json.dumps(changed(lone_surrogate)),
     }
 
 
@@ -292,6 +325,56 @@ def test_malformed_files_are_refused_and_nothing_is_written(app, empty_app, tmp_
     # and the good file still goes in afterwards
     result = cli(empty_app, "cluster", "import", str(tmp_path / "good.json"))
     assert result.exit_code == 0, result.output
+
+
+def _with_people(good: dict, tmp_path: Path, edit) -> tuple[Path, dict]:  # noqa: ANN001
+    """The file with `edit(user_row)` applied to its first person who is not an admin."""
+    data = copy.deepcopy(good)
+    person = next(u for u in data["tables"]["users"] if not u["is_admin"])
+    edit(person)
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path, person
+
+
+def test_an_imported_email_is_normalised_so_the_person_signs_in(app, empty_app, tmp_path):
+    from webapp.models import User
+
+    good = export(app, tmp_path / "good.json")
+    original: dict[str, str] = {}
+
+    def shout(person: dict) -> None:
+        original["email"] = person["email"]
+        person["email"] = f"  {person['email'].upper()} "
+
+    path, _ = _with_people(good, tmp_path, shout)
+    result = cli(empty_app, "cluster", "import", str(path))
+    assert result.exit_code == 0, result.output
+    with empty_app.app_context():
+        assert db.session.scalar(select(func.count()).where(User.email == original["email"])) == 1
+    assert api_token(empty_app.test_client(), original["email"], DEMO_PASSWORD)
+
+
+@pytest.mark.parametrize("allow", [False, True], ids=["default", "allow_admins"])
+def test_admin_rights_from_a_file_are_granted_only_when_asked(app, empty_app, tmp_path, allow):
+    from webapp.models import User
+
+    good = export(app, tmp_path / "good.json")
+    path, person = _with_people(good, tmp_path, lambda p: p.update(is_admin=True))
+    admins = sorted(u["email"] for u in json.loads(path.read_text())["tables"]["users"] if u["is_admin"])
+    args = ["cluster", "import", str(path)] + (["--allow-admins"] if allow else [])
+    result = cli(empty_app, *args)
+    assert result.exit_code == 0, result.output
+    for email in admins:  # each one reported, whichever way it went
+        assert email in result.output, result.output
+    if allow:
+        assert "Platform administrator rights granted" in result.output
+    else:
+        assert "--allow-admins" in result.output
+    with empty_app.app_context():
+        granted = sorted(db.session.scalars(select(User.email).where(User.is_admin)))
+    assert granted == (admins if allow else [])
+    assert person["email"] in admins
 
 
 def test_export_of_an_unknown_cluster_is_a_clear_error(app, tmp_path):

@@ -50,12 +50,18 @@ def export_command(slug: str, output: Path) -> None:
 
 @cluster_cli.command("import")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-def import_command(path: Path) -> None:
+@click.option(
+    "--allow-admins",
+    is_flag=True,
+    help="Give the people the file makes platform admins those rights (without it they "
+    "are created as ordinary people).",
+)
+def import_command(path: Path, allow_admins: bool) -> None:
     """Restore a cluster from FILE; refused, with nothing written, if it exists here."""
     # SQLite: take the write lock before checking that the slug is free.
     intent = sqlite_write_intent.set(True)
     try:
-        restored = restore_cluster(read_file(path))
+        restored = restore_cluster(read_file(path), allow_admins=allow_admins)
         db.session.commit()
     except RestoreRefused as exc:
         db.session.rollback()
@@ -72,3 +78,10 @@ def import_command(path: Path) -> None:
     if restored.reused:
         reused = ", ".join(f"{n} {name}" for name, n in restored.reused.items())
         click.echo(f"Already here and kept as they are: {reused}.")
+    for email in restored.admins_granted:
+        click.echo(f"Platform administrator rights granted to {email}.")
+    for email in restored.admins_withheld:
+        click.echo(
+            f"{email} is an administrator in the file but was created without the rights "
+            "(import with --allow-admins to grant them)."
+        )

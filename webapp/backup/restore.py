@@ -7,6 +7,12 @@ Rows get new ids; every foreign key, and the ids an audit event mentions, are re
 People are matched by e-mail and organisations by name (then NIP), and a workflow
 definition record by key and version: rows already here are used as they are (a person
 keeps their password and organisation), the others are created from the file.
+
+A file is data from outside, checked as a form would be: e-mail addresses get the normal
+form sign-in looks them up by (else no one could sign in with them), the cluster's short
+name the rule of creating a cluster (else its pages could not be reached), numbers the
+range of their column. People the file makes platform admins get the rights only when the
+operator says so (`allow_admins`): a backup file must not be a way to become an admin.
 """
 
 from __future__ import annotations
@@ -22,10 +28,12 @@ from pathlib import Path
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Integer,
     LargeBinary,
+    SmallInteger,
     String,
     Table,
     func,
@@ -35,6 +43,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import DateTime
 
+from webapp import auditlog
+from webapp.auth.operations import lookalike_account
 from webapp.backup import (
     AUDIT_COMMENT_SUBJECT_PREFIX,
     AUDIT_DETAIL_REFERENCES,
@@ -43,7 +53,9 @@ from webapp.backup import (
     TABLES,
 )
 from webapp.backup.export import schema_revision, table
+from webapp.clusters.operations import SLUG_RE
 from webapp.extensions import db
+from workflows import emails
 
 _COMMENT_SUBJECT = re.compile(r"^(?P<key>.*)#(?P<id>\d+)$")
 
@@ -59,13 +71,17 @@ class Restored:
     #: Rows the file names that this installation already had (people, organisations,
     #: the definition record), used instead of new copies.
     reused: dict[str, int] = field(default_factory=dict)
+    #: E-mails of the people created here whom the file makes platform admins: granted
+    #: the rights (allow_admins), or created without them.
+    admins_granted: list[str] = field(default_factory=list)
+    admins_withheld: list[str] = field(default_factory=list)
 
 
 def read_file(path: str | Path) -> dict:
     try:
         with open(path, encoding="utf-8") as handle:
             data = json.load(handle)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise RestoreRefused(f"{path} is not a readable JSON file: {exc}") from None
     return data
 
@@ -82,6 +98,31 @@ def _kind(column: Column) -> type:
     raise TypeError(f"no backup rule for {column.table.name}.{column.name} ({sql_type!r})")
 
 
+def _integer_bits(column: Column) -> int:
+    """How wide the column's integers are on PostgreSQL (SQLite would take more, so the
+    same file restores into either)."""
+    if isinstance(column.type, BigInteger):
+        return 64
+    return 16 if isinstance(column.type, SmallInteger) else 32
+
+
+def _check_text(value: object) -> None:
+    """Text both databases store alike: PostgreSQL refuses NUL, neither driver can encode
+    a lone surrogate (which JSON's \\ud800 escapes can produce). JSON values are walked
+    without recursion, however deep the file nests them."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if any(c == "\x00" or "\ud800" <= c <= "\udfff" for c in item):
+                raise ValueError("holds a NUL or an unpaired surrogate character")
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+
+
 def _decode(column: Column, value: object) -> object:
     """The database value of a file value; ValueError says what is wrong with it."""
     if value is None:
@@ -90,6 +131,7 @@ def _decode(column: Column, value: object) -> object:
         return None
     kind = _kind(column)
     if kind is JSON:
+        _check_text(value)
         return value
     if kind is LargeBinary:
         if not isinstance(value, str):
@@ -112,9 +154,13 @@ def _decode(column: Column, value: object) -> object:
     if kind is Integer:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError("must be a whole number")
+        bound = 2 ** (_integer_bits(column) - 1)
+        if not -bound <= value < bound:
+            raise ValueError(f"is out of range ({-bound} to {bound - 1})")
         return value
     if not isinstance(value, str):
         raise ValueError("must be text")
+    _check_text(value)
     length = getattr(column.type, "length", None)
     if length is not None and len(value) > length:
         raise ValueError(f"is longer than {length} characters")
@@ -170,7 +216,31 @@ def checked_rows(data: object) -> dict[str, list[dict]]:
     clusters = decoded["clusters"]
     if len(clusters) != 1 or clusters[0]["slug"] != slug:
         raise RestoreRefused("The file must hold exactly one cluster, the one it names.")
+    if not SLUG_RE.fullmatch(slug):
+        raise RestoreRefused(
+            f"The cluster's short name {slug!r} may hold only lower-case letters, digits "
+            "and hyphens (it is part of the cluster's addresses)."
+        )
+    _normalise_emails(decoded["users"])
     return decoded
+
+
+def _normalise_emails(users: list[dict]) -> None:
+    """Every person's address in the form sign-in looks it up by, once in the file."""
+    seen: dict[str, int] = {}
+    for row in users:
+        try:
+            email = emails.normalise(row["email"])
+        except emails.AddressRefused as refused:
+            raise RestoreRefused(
+                f"users row {row['id']}: {row['email']!r} is not a valid e-mail address ({refused.reason})."
+            ) from None
+        if email in seen:
+            raise RestoreRefused(
+                f"users rows {seen[email]} and {row['id']} have the same e-mail address {email!r}."
+            )
+        seen[email] = row["id"]
+        row["email"] = email
 
 
 def _references(name: str) -> list[tuple[str, str]]:
@@ -217,13 +287,15 @@ def _match_or_insert(
     ids: dict[str, dict[int, int]],
     restored: Restored,
     existing: Callable[[dict], int | None],
+    new: Callable[[dict], dict] = dict,
 ) -> None:
+    """Use the row already here (`existing`), else insert the file's (as `new` makes it)."""
     t = table(name)
     ids[name] = {}
     for row in rows:
         found = existing(row)
         if found is None:
-            ids[name][row["id"]] = _insert(t, _remapped(name, row, ids))
+            ids[name][row["id"]] = _insert(t, _remapped(name, new(row), ids))
             restored.inserted[name] = restored.inserted.get(name, 0) + 1
         else:
             ids[name][row["id"]] = found
@@ -255,7 +327,24 @@ def _existing_organisation(row: dict) -> int | None:
 
 def _existing_user(row: dict) -> int | None:
     t = table("users")
-    return db.session.scalar(select(t.c.id).where(func.lower(t.c.email) == row["email"].lower()))
+    return db.session.scalar(select(t.c.id).where(func.lower(t.c.email) == row["email"]))
+
+
+def _new_person(row: dict, restored: Restored, allow_admins: bool) -> dict:
+    """A person of the file not here yet: their address checked against the accounts
+    here as the people form checks it, admin rights only when the operator allows them."""
+    if lookalike_account(row["email"]):
+        raise RestoreRefused(
+            f"users row {row['id']}: {row['email']!r} could be mistaken for the address of an account here."
+        )
+    if not row["is_admin"]:
+        return row
+    if not allow_admins:
+        restored.admins_withheld.append(row["email"])
+        return {**row, "is_admin": False}
+    restored.admins_granted.append(row["email"])
+    auditlog.event("person.admin", email=row["email"], is_admin=True, via="cluster import")
+    return row
 
 
 def _audit_references(row: dict, ids: dict[str, dict[int, int]]) -> dict:
@@ -277,8 +366,12 @@ def _audit_references(row: dict, ids: dict[str, dict[int, int]]) -> dict:
     return row
 
 
-def restore_cluster(data: object) -> Restored:
-    """Insert the file's cluster (see the module's docstring); the caller commits."""
+def restore_cluster(data: object, *, allow_admins: bool = False) -> Restored:
+    """Insert the file's cluster (see the module's docstring); the caller commits.
+
+    `allow_admins`: people created from the file keep the platform admin rights it gives
+    them; without it they are created without (both reported in the result).
+    """
     rows = checked_rows(data)
     slug = rows["clusters"][0]["slug"]
     clusters = table("clusters")
@@ -290,7 +383,14 @@ def restore_cluster(data: object) -> Restored:
         "workflow_definitions", rows["workflow_definitions"], ids, restored, _existing_definition
     )
     _match_or_insert("organisations", rows["organisations"], ids, restored, _existing_organisation)
-    _match_or_insert("users", rows["users"], ids, restored, _existing_user)
+    _match_or_insert(
+        "users",
+        rows["users"],
+        ids,
+        restored,
+        _existing_user,
+        lambda row: _new_person(row, restored, allow_admins),
+    )
     for name in TABLES[TABLES.index("clusters") :]:
         t = table(name)
         ids[name] = {}

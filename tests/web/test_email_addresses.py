@@ -128,3 +128,31 @@ def test_signing_in_with_a_malformed_address_is_refused_like_a_wrong_password(cl
     )
     assert response.status_code == 401
     assert sign_in(client, "  ADMIN@Example.org ").status_code == 302
+
+
+def test_an_attendance_sheet_names_people_only_by_plain_addresses(app):
+    """The CSV import matches rows to accounts by address: it reads them the same way."""
+    from datetime import date
+
+    from webapp.meetings.csv_import import Person, SheetContext, parse_sheet
+
+    anna = Person(user_id=7, name="Anna Nowak", organisation_id=None)
+    context = SheetContext(
+        first_day=date(2026, 3, 1),
+        last_day=date(2026, 3, 1),
+        people_by_email={"anna@firma.pl": anna},
+        organisations={},
+        attending_users=frozenset(),
+        attending_guests=frozenset(),
+    )
+    header = "Imię i nazwisko;E-mail;Organizacja;Rodzaj organizacji;Data\n"
+    rows = [
+        "Anna;  ANNA@Firma.PL ;;;\n",  # the account, however typed
+        "Anna;an\u200bna@firma.pl;;;\n",
+        "Anna;\u0430nna@firma.pl;;;\n",  # a Cyrillic а
+        "Anna;ａnna@firma.pl;;;\n",
+    ]
+    with app.test_request_context():
+        sheet = parse_sheet((header + "".join(rows)).encode(), context)
+    assert [row.user_id for row in sheet.rows] == [7, None, None, None]
+    assert [bool(row.errors) for row in sheet.rows] == [False, True, True, True]

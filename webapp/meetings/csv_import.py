@@ -24,6 +24,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from webapp.csv_export import csv_bytes
+from workflows import emails
 
 #: The columns of the template, in its order (a data format, so not translated).
 TEMPLATE_HEADERS: tuple[str, ...] = (
@@ -91,7 +92,6 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y")
 _LATIN2_SIGNS = frozenset("±¶¦Ľ¬ˇ")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_END = re.compile(r"\r\n|\r|\n")
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)
@@ -242,11 +242,14 @@ def _check_row(row: SheetRow, context: SheetContext) -> None:
             _("A name or organisation is longer than %(limit)d characters.", limit=MAX_TEXT)
         )
     if row.email:
-        if not _EMAIL_RE.match(row.email):
+        try:  # read as every address entering the studio is (workflows.emails)
+            address = emails.normalise(row.email)
+        except emails.AddressRefused:
             errors.append(_("The e-mail address %(email)s is not valid.", email=row.email))
-        elif person := context.people_by_email.get(row.email.casefold()):
-            row.user_id, row.account_name = person.user_id, person.name
-            row.organisation_id = person.organisation_id
+        else:
+            if person := context.people_by_email.get(address.casefold()):
+                row.user_id, row.account_name = person.user_id, person.name
+                row.organisation_id = person.organisation_id
     if row.kind:
         kind = KIND_ALIASES.get(fold(row.kind))
         if kind is None:

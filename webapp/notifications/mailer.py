@@ -117,7 +117,6 @@ def init_app(app: Flask) -> None:
     for flag in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
         app.config.setdefault(flag, os.environ.get(flag, "") == "1")
     app.config["MAIL_PORT"] = int(app.config["MAIL_PORT"])
-    app.config.setdefault("PUBLIC_URL", os.environ.get("PUBLIC_URL", ""))
     if app.config["MAIL_SERVER"]:
         try:
             from flask_mail import Mail

@@ -3,8 +3,8 @@
 Why: a file name is often made of user text (a cluster's name or short name, which a
 restored backup may bring unchecked). In a header a quote, a semicolon or a line break
 would end the value and start another parameter or header, a slash or backslash would
-name a folder, and invisible format characters (U+202E) can make "x‮fdp.exe" read as
-"x.exe.pdf". So the name is reduced to one safe line and sent twice, as RFC 6266
+name a folder, and an invisible right-to-left override (U+202E) before "fdp.exe" makes
+it read "exe.pdf". So the name is reduced to one safe line and sent twice, as RFC 6266
 recommends: `filename*` (RFC 5987, UTF-8, percent-encoded, the Polish letters kept)
 and a plain ASCII `filename` for old clients.
 """

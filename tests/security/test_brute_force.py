@@ -207,3 +207,16 @@ def test_throttled_tries_do_not_extend_the_wait(app, accounts, limit):
         assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == before
     age_failures(app, WINDOW + timedelta(seconds=1))
     assert api_try(client, email, DEMO_PASSWORD).status_code == 200
+
+
+def test_old_failures_are_cleared_by_later_ones(app, accounts):
+    """The table stays small: a new failure removes the account's and the address's
+    failures older than ten windows."""
+    email = accounts.email("member", "krea")
+    page_try(browser(app, "203.0.113.1"), email)
+    page_try(browser(app, "203.0.113.2"), "someone@example.org")
+    age_failures(app, WINDOW * 11)
+    api_try(browser(app, "203.0.113.2"), email)
+    with app.app_context():
+        left = db.session.execute(select(LoginFailure.email, LoginFailure.address)).all()
+    assert [tuple(row) for row in left] == [(email, "203.0.113.2")]

@@ -114,10 +114,15 @@ def record_failure(email: str, address: str) -> None:
     address = address_key(address)
     now = utcnow()
     db.session.add(LoginFailure(email=email, address=address, created_at=now))
-    # Keep the table small: failures older than the window no longer count.
-    db.session.execute(
-        delete(LoginFailure).where(
+    # Keep the table small: failures older than the window no longer count. Rows another
+    # attempt is deleting are skipped, not waited for: two attempts on different locks
+    # (this account from there, that one from here) never wait for each other in a circle.
+    stale = (
+        select(LoginFailure.id)
+        .where(
             or_(LoginFailure.email == email, LoginFailure.address == address),
             LoginFailure.created_at < now - WINDOW * 10,
         )
+        .with_for_update(skip_locked=True)
     )
+    db.session.execute(delete(LoginFailure).where(LoginFailure.id.in_(stale)))

@@ -14,7 +14,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the app: configuration from the environment, then `overrides` (tests)."""
-    app = Flask(
+    from webapp.routing import Studio
+
+    # Studio: Flask whose URL converters bound ids and path segments (webapp.routing).
+    app = Studio(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder="static",
@@ -27,7 +30,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         # X-Forwarded-For entry beyond the last `proxies` is the client's own claim.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
-    from webapp import errors, i18n, i18n_labels, security, tasks
+    from webapp import errors, i18n, i18n_labels, inputs, security, tasks
     from webapp.extensions import bootstrap, configure_sqlite, csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -37,6 +40,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     csrf.init_app(app)
     bootstrap.init_app(app)
     i18n.init_app(app)
+    inputs.init_app(app)  # first of the before_request checks, whatever the order here
     security.init_app(app)
     login_manager.init_app(app)
     tasks.init_app(app)

@@ -26,7 +26,9 @@ What normalisation does, and why:
   one more than the highest N already used with that prefix in the content, in document
   order, so the same input always gets the same ids. Ids are unique across the whole
   content (goals and objectives share one namespace, since actions name objectives).
-- ``start``/``end``: ``YYYY-MM-DD`` or ``""``; an end before the start is refused.
+- ``start``/``end``: ``YYYY-MM-DD`` or ``""``, a year within YEAR_MIN–YEAR_MAX (the years
+  of the KPIs: a plan reaches no further, and a typo such as 20255 is caught); an end
+  before the start is refused.
 - ``budget_pln``: numbers, or strings such as ``"1 234,50"``, ``"1234.5"`` or
   ``"125 000 zł"`` (comma or dot as the decimal separator, spaces — also non-breaking — as
   thousands separators in groups of three), become ``"1234.50"``. A string with more than
@@ -103,6 +105,7 @@ ERROR_CODES: Mapping[str, str] = {
     "invalid_id": "an id must be 1-64 letters, digits, '_', '-', '.' or ':' (params: value)",
     "duplicate_id": "the id is already used elsewhere in the content (params: id)",
     "invalid_date": "a date must be YYYY-MM-DD or empty (params: value)",
+    "date_out_of_range": "the date's year is outside YEAR_MIN-YEAR_MAX (params: value, min, max)",
     "end_before_start": "the end date is before the start date (params: start, end)",
     "invalid_number": "an amount like 125000.00 or '1 234,50' was expected (params: value)",
     "negative": "the amount must not be negative (params: value)",
@@ -201,18 +204,26 @@ def _date_field(value: object, path: str) -> str:
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
-        return value.isoformat()
+        return _in_years(value, path, value)
     if not isinstance(value, str):
         raise ContentError(path, "invalid_date", {"value": _show(value)})
     text = clean_string(value).strip()
     if not text:
         return ""
-    if _ISO_DATE.fullmatch(text):
-        try:
-            return date.fromisoformat(text).isoformat()
-        except ValueError:
-            pass
-    raise ContentError(path, "invalid_date", {"value": _show(value)})
+    try:
+        day = date.fromisoformat(text) if _ISO_DATE.fullmatch(text) else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise ContentError(path, "invalid_date", {"value": _show(value)})
+    return _in_years(day, path, value)
+
+
+def _in_years(day: date, path: str, value: object) -> str:
+    if not YEAR_MIN <= day.year <= YEAR_MAX:
+        params = {"value": _show(value), "min": YEAR_MIN, "max": YEAR_MAX}
+        raise ContentError(path, "date_out_of_range", params)
+    return day.isoformat()
 
 
 def _parse_amount(text: str, path: str, raw: object) -> Decimal:

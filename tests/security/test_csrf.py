@@ -162,6 +162,9 @@ def test_sign_in_never_redirects_off_site(app, accounts):
         client = app.test_client()
         # The form carries `next` from the address it was opened with.
         page = client.get("/login", query_string={"next": target})
+        if "\x00" in target:  # refused before anything reads it (webapp.inputs)
+            assert page.status_code == 400, repr(target)
+            continue
         assert page.status_code == 200, repr(target)
         response = client.post(
             "/login",
@@ -183,6 +186,9 @@ def test_language_switch_never_redirects_off_site(app):
     csrf = page_csrf(client)
     for target in EVIL_TARGETS:
         response = client.post("/language", data={"csrf_token": csrf, "lang": "en", "next": target})
+        if "\x00" in target:  # refused before anything reads it (webapp.inputs)
+            assert response.status_code == 422, repr(target)
+            continue
         assert response.status_code == 302, (target, response.status_code)
         assert _stays_here(response.headers["Location"]), repr(target)
 

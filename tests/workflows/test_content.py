@@ -368,6 +368,14 @@ BAD = [
     ("action_plan", [{"end": "20250301"}], "action_plan[0].end", "invalid_date", None),
     ("action_plan", [{"end": "2025-03-01T10:00"}], "action_plan[0].end", "invalid_date", None),
     ("action_plan", [{"start": 2025}], "action_plan[0].start", "invalid_date", {"value": "2025"}),
+    ("action_plan", [{"end": "9999-12-31"}], "action_plan[0].end", "date_out_of_range", None),
+    (
+        "action_plan",
+        [{"start": "1989-12-31"}],
+        "action_plan[0].start",
+        "date_out_of_range",
+        {"value": "1989-12-31", "min": 1990, "max": 2100},
+    ),
     (
         "action_plan",
         [{"start": "2025-06-01", "end": "2025-05-31"}],

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from webapp.access import cluster_for, role_in
 from webapp.api.blueprint import ApiError, blp
 from webapp.api.people import refuse
-from webapp.api.schemas import IdResponse, Strict
+from webapp.api.schemas import Bounded, IdResponse, Strict
 from webapp.comments import queries
 from webapp.comments.operations import (
     NotAllowed,
@@ -77,7 +77,7 @@ DEFAULT_LIMIT = 200
 MAX_LIMIT = 500
 
 
-class CommentQuery(Schema):
+class CommentQuery(Bounded):
     """Paging of the list, oldest first. A thread of up to 200 comments reads as before;
     a longer one in pages, the next one named by the `Link: <…>; rel="next"` header."""
 

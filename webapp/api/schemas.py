@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from webapp.inputs import in_int32, integer_out_of_range_message
 from webapp.models.clusters import SECTORS
 from workflows.kinds import ORGANISATION_KINDS
 from workflows.roles import MEMBERSHIP_ROLES
 
 
-class Strict(Schema):
+class Bounded(Schema):
+    """Every integer it loads (alone or in a list) fits an INTEGER column, whatever the
+    schema: an id beyond them is a 422 naming the field, not an error of the database."""
+
+    @validates_schema
+    def _integers_fit_the_columns(self, data: dict, **_kwargs: object) -> None:
+        wrong = {}
+        for name, value in data.items():
+            field = self.fields.get(name)
+            inner = field.inner if isinstance(field, fields.List) else field
+            values = value if isinstance(value, list) else [value]
+            if isinstance(inner, fields.Integer) and not all(
+                in_int32(v) for v in values if isinstance(v, int)
+            ):
+                wrong[name] = [integer_out_of_range_message()]
+        if wrong:
+            raise ValidationError(wrong)
+
+
+class Strict(Bounded):
     class Meta:
         # Extra fields (an author, a state, a role...) are refused, never applied.
         unknown = RAISE
@@ -133,7 +153,7 @@ class RevisionList(Schema):
     revisions = fields.List(fields.Nested(RevisionItem))
 
 
-class RevisionQuery(Schema):
+class RevisionQuery(Bounded):
     before = fields.Integer(load_default=None, validate=validate.Range(min=1))
 
 

@@ -10,6 +10,8 @@ from webapp.access import cluster_for
 from webapp.api.blueprint import ApiError, blp
 from webapp.api.schemas import RevisionList, RevisionQuery, SaveResponse, SectionBody, SectionSave
 from webapp.extensions import db
+from webapp.inputs import ANY_REVISION, if_match_revisions
+from webapp.models import Section
 from webapp.sections.messages import content_error_message, read_only_message
 from webapp.sections.operations import SaveConflict, StaleBase, save_section
 from webapp.sections.queries import revisions, section_of
@@ -17,15 +19,34 @@ from workflows.content import ContentError
 from workflows.editing import ROLE_FORBIDDEN, edit_refusal
 
 
-def _if_match() -> int | None:
-    """The revision named by an If-Match header ("3" or W/"3"), or None when absent."""
-    header = request.headers.get("If-Match")
-    if not header:
-        return None
-    value = header.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
-        raise ApiError(412, "precondition_failed", _('If-Match must name a revision, like "3".'))
-    return int(value)
+def _base_revision(section: Section, base: int | None) -> int:
+    """The revision the save is based on, from base_revision and If-Match. A precondition
+    that is given must hold: If-Match must name the current revision (412 otherwise), and
+    a base_revision sent with it must be one it names."""
+    named = if_match_revisions(request.headers.get("If-Match"))
+    if named is None or named == ANY_REVISION:
+        if base is None:
+            raise ApiError(
+                428,
+                "base_revision_required",
+                _("Say which revision you edited: base_revision or If-Match."),
+            )
+        return base
+    if section.revision not in named:
+        raise ApiError(
+            412,
+            "precondition_failed",
+            _("The section has changed since you read it."),
+            revision=section.revision,
+        )
+    if base is not None and base not in named:
+        raise ApiError(
+            412,
+            "precondition_failed",
+            _("base_revision and If-Match name different revisions."),
+            revision=section.revision,
+        )
+    return section.revision if base is None else base
 
 
 @blp.route("/clusters/<slug>/sections/<key>", methods=["GET"])
@@ -53,24 +74,7 @@ def put_section(body: dict, slug: str, key: str):  # noqa: ANN201
         raise ApiError(
             403 if refusal == ROLE_FORBIDDEN else 409, refusal, read_only_message(refusal)
         )
-    if_match = _if_match()
-    base = body.get("base_revision")
-    if base is None and if_match is None:
-        raise ApiError(
-            428,
-            "base_revision_required",
-            _("Say which revision you edited: base_revision or If-Match."),
-        )
-    if base is None:
-        # If-Match is a strict precondition (no merge): it must be the current revision.
-        if if_match != section.revision:
-            raise ApiError(
-                412,
-                "precondition_failed",
-                _("The section has changed since you read it."),
-                revision=section.revision,
-            )
-        base = if_match
+    base = _base_revision(section, body.get("base_revision"))
     try:
         result = save_section(section, body["content"], base, current_user)
     except ContentError as error:

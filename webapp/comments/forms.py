@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from webapp.form_fields import IntegerField
 from workflows.visibility import MAX_BODY, MAX_QUOTE, MAX_REASON
 
 VISIBILITY_LABELS = {"all": _l("everyone in the cluster"), "moderators": _l("moderators only")}

@@ -7,9 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -20,6 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from webapp.form_fields import DateField, IntegerField
 from webapp.i18n_labels import ORGANISATION_KIND_SINGULAR
 from webapp.meetings import MEETING_KIND_LABELS, WORKSHOP_SERIES
 

@@ -19,6 +19,12 @@ def content_error_message(error: ContentError) -> str:
         "too_long": _("%(field)s is too long (at most %(max)s characters).", field=field, max=limit),
         "too_many_items": _("%(field)s has too many items (at most %(max)s).", field=field, max=limit),
         "invalid_date": _("%(field)s is not a valid date (use YYYY-MM-DD).", field=field),
+        "date_out_of_range": _(
+            "%(field)s: give a date between the years %(min)s and %(max)s.",
+            field=field,
+            min=error.params.get("min", "?"),
+            max=limit,
+        ),
         "end_before_start": _("%(field)s: the end date is before the start date.", field=field),
         "invalid_number": _("%(field)s is not a valid amount.", field=field),
         "negative": _("%(field)s may not be negative.", field=field),

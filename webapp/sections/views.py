@@ -32,6 +32,7 @@ from sqlalchemy.orm import joinedload
 from webapp.access import cluster_for
 from webapp.clusters.queries import definition_of, members_by_kind
 from webapp.extensions import db
+from webapp.inputs import query_int
 from webapp.markdown import render_markdown
 from webapp.models import Cluster, Section, SectionRevision, Stage, User
 from webapp.sections import presence
@@ -458,7 +459,7 @@ def here(slug: str, key: str):  # noqa: ANN201
 @bp.get("/history")
 def history(slug: str, key: str):  # noqa: ANN201
     cluster, role, section, stage = _load(slug, key)
-    before = request.args.get("before", type=int)
+    before = request.args.get("before", type=query_int)
     rows = revisions(section, before=before)
     definition = definition_of(cluster)
     return render_template(
@@ -499,8 +500,8 @@ def _structured_changes(kind: str, old: object, new: object) -> list[dict]:
 def diff(slug: str, key: str):  # noqa: ANN201
     cluster, _role, section, _stage = _load(slug, key)
     newest = section.revision
-    b = request.args.get("b", default=newest, type=int)
-    a = request.args.get("a", default=max(b - 1, 0), type=int)
+    b = request.args.get("b", default=newest, type=query_int)
+    a = request.args.get("a", default=max(b - 1, 0), type=query_int)
     if not (0 <= a <= newest and 0 <= b <= newest):
         abort(404)
     old, new = revision_content(section, a), revision_content(section, b)

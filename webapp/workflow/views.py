@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from webapp.access import cluster_for
 from webapp.extensions import db
+from webapp.inputs import query_int
 from webapp.models import AuditEvent, User
 from webapp.notifications.operations import notify_stage_event
 from webapp.workflow.forms import SignOffForm, TransitionForm
@@ -103,7 +104,7 @@ def stage_signoff(slug: str):
 def audit(slug: str):
     cluster, _role = cluster_for(slug, Permission.VIEW_AUDIT)
     verb = request.args.get("verb", "")
-    actor = request.args.get("actor", type=int)
+    actor = request.args.get("actor", type=query_int)
     query = select(AuditEvent).where(AuditEvent.cluster_id == cluster.id)
     if verb:
         query = query.where(AuditEvent.verb.startswith(verb))

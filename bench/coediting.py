@@ -55,9 +55,7 @@ from webapp.extensions import db  # noqa: E402
 
 
 def make_app(url: str):  # noqa: ANN201
-    return create_app(
-        {"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url)}
-    )
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url)})
 
 
 def build_demo(url: str) -> None:
@@ -192,9 +190,7 @@ class Tally:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def run_level(
-    count: int, seconds: float, work: Callable[[int, float, Tally], None]
-) -> tuple[Tally, float]:
+def run_level(count: int, seconds: float, work: Callable[[int, float, Tally], None]) -> tuple[Tally, float]:
     tally = Tally()
     start = time.perf_counter()
     deadline = start + seconds
@@ -327,9 +323,7 @@ def page_queries(url: str) -> dict[int, int]:
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
     token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-    client.post(
-        "/login", data={"csrf_token": token, "email": "admin@example.org", "password": PASSWORD}
-    )
+    client.post("/login", data={"csrf_token": token, "email": "admin@example.org", "password": PASSWORD})
     counts = {}
     with app.app_context():
         seen: list[str] = []
@@ -366,16 +360,10 @@ def line(level: int, saves: tuple[Tally, float], health: tuple[Tally, float]) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--seconds", type=float, default=5.0, help="length of each level (default 5)"
-    )
+    parser.add_argument("--seconds", type=float, default=5.0, help="length of each level (default 5)")
     parser.add_argument("--server", choices=("gunicorn", "werkzeug"), default="gunicorn")
-    parser.add_argument(
-        "--workers", type=int, default=4, help="gunicorn worker processes (default 4)"
-    )
-    parser.add_argument(
-        "--threads", type=int, default=8, help="threads per gunicorn worker (default 8)"
-    )
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (default 8)")
     parser.add_argument(
         "--sqlite-only",
         action="store_true",

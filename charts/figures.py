@@ -78,9 +78,7 @@ _GANTT_MAX_HEIGHT = 10.5  # inches: the figure keeps to one portrait page
 _GANTT_MAX_LABELS = 40
 
 
-def _figure(
-    width: float, height: float, *, layout: str | None = "constrained"
-) -> tuple[Figure, Axes]:
+def _figure(width: float, height: float, *, layout: str | None = "constrained") -> tuple[Figure, Axes]:
     """A fresh figure bound to an Agg canvas (no pyplot, so safe in any thread)."""
     fig = Figure(figsize=(width, height), dpi=100, layout=layout)
     FigureCanvasAgg(fig)
@@ -135,9 +133,7 @@ def _number(value: float) -> str:
     return f"{value:.1f}"
 
 
-def _hbars(
-    items: Sequence[tuple[str, float]], title: str, colours: Sequence[str], fmt: str
-) -> bytes:
+def _hbars(items: Sequence[tuple[str, float]], title: str, colours: Sequence[str], fmt: str) -> bytes:
     height = min(max(1.6, 0.42 * len(items) + 0.9), 12.0)
     width = 7.0
     fig, ax = _figure(width, height, layout=None)  # manual margins: cheaper, same result
@@ -241,9 +237,7 @@ def stage_progress(
     return _save(fig, fmt)
 
 
-def activity(
-    weeks: Sequence[tuple[str, int, int]], labels: Mapping[str, str], fmt: str = "svg"
-) -> bytes:
+def activity(weeks: Sequence[tuple[str, int, int]], labels: Mapping[str, str], fmt: str = "svg") -> bytes:
     """Revisions and comments per week as two lines, told apart by colour, marker and dash.
 
     ``labels`` keys: ``revisions``, ``comments`` (legend), optional ``title``.
@@ -251,12 +245,8 @@ def activity(
     _check(fmt)
     fig, ax = _figure(8.0, 3.6)
     xs = list(range(len(weeks)))
-    (revisions,) = ax.plot(
-        xs, [_count(w[1]) for w in weeks], color=PALETTE[0], marker="o", linestyle="-"
-    )
-    (comments,) = ax.plot(
-        xs, [_count(w[2]) for w in weeks], color=PALETTE[5], marker="s", linestyle="--"
-    )
+    (revisions,) = ax.plot(xs, [_count(w[1]) for w in weeks], color=PALETTE[0], marker="o", linestyle="-")
+    (comments,) = ax.plot(xs, [_count(w[2]) for w in weeks], color=PALETTE[5], marker="s", linestyle="--")
     step = max(1, math.ceil(len(weeks) / 12))
     ax.set_xticks(xs[::step], [_label(w[0], 12) for w in weeks][::step])
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -338,9 +328,7 @@ def gantt(rows: Sequence[tuple[str, date, date]], title: str, fmt: str = "png") 
             )
         pattern = "%Y-%m" if (high - low).days > 90 else "%Y-%m-%d"
         ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=8))
-        ax.xaxis.set_major_formatter(
-            FuncFormatter(lambda x, _p: mdates.num2date(x).strftime(pattern))
-        )
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: mdates.num2date(x).strftime(pattern)))
         ax.grid(axis="x", color="#DDDDDD", linewidth=0.8)
         ax.set_axisbelow(True)
     else:

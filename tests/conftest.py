@@ -182,9 +182,7 @@ def accounts(app):  # noqa: ANN001, ANN201
         @staticmethod
         def outsider(cluster: str) -> str:
             inside = {a["email"] for a in rows if a["cluster"] == cluster}
-            return next(
-                a["email"] for a in rows if a["email"] not in inside and a["role"] != "admin"
-            )
+            return next(a["email"] for a in rows if a["email"] not in inside and a["role"] != "admin")
 
     return Accounts
 

@@ -83,9 +83,7 @@ class RedisServer:
             self.process.wait(10)
 
 
-def start_worker(
-    env: dict, log: Path, concurrency: int = 1, extra: tuple[str, ...] = ()
-) -> subprocess.Popen:
+def start_worker(env: dict, log: Path, concurrency: int = 1, extra: tuple[str, ...] = ()) -> subprocess.Popen:
     """A real Celery worker process, as `make run` and docker-compose start it."""
     return subprocess.Popen(
         [

@@ -20,16 +20,12 @@ def role_in(cluster: Cluster, user: User | None) -> Role | None:
     if user is None or not user.is_authenticated:
         return None
     membership_role = db.session.scalar(
-        select(Membership.role).where(
-            Membership.cluster_id == cluster.id, Membership.user_id == user.id
-        )
+        select(Membership.role).where(Membership.cluster_id == cluster.id, Membership.user_id == user.id)
     )
     return effective_role(user.is_admin, membership_role)
 
 
-def cluster_for(
-    slug: str, permission: Permission = Permission.VIEW_CLUSTER
-) -> tuple[Cluster, Role]:
+def cluster_for(slug: str, permission: Permission = Permission.VIEW_CLUSTER) -> tuple[Cluster, Role]:
     if not current_user.is_authenticated:
         # Not signed in: off to the sign-in page (the API answers 401), never a hint
         # whether the cluster exists.

@@ -102,9 +102,7 @@ def _validation_error(messages: dict):
 def _handle_csrf(exc: CSRFError):
     return error_response(
         400,
-        _(
-            "Your form has expired or was not sent from this site. Please reload the page and try again."
-        ),
+        _("Your form has expired or was not sent from this site. Please reload the page and try again."),
         code="csrf",
     )
 

@@ -32,8 +32,6 @@ def enqueue(name: str, *args: object) -> None:
             *connection.channel_errors,
         )
         try:
-            celery.send_task(
-                name, args=list(args), retry=False, connection=connection, ignore_result=True
-            )
+            celery.send_task(name, args=list(args), retry=False, connection=connection, ignore_result=True)
         except failures as exc:
             raise BrokerUnavailable(str(exc)) from exc

@@ -370,10 +370,7 @@ def _normalize_item(raw: object, level: str, path: str, ids: _Ids) -> dict:
 
 def _normalize_items(kind: str, content: object) -> list[dict]:
     ids = _Ids()
-    items = [
-        _normalize_item(raw, kind, f"{kind}[{i}]", ids)
-        for i, raw in enumerate(_as_list(content, ""))
-    ]
+    items = [_normalize_item(raw, kind, f"{kind}[{i}]", ids) for i, raw in enumerate(_as_list(content, ""))]
     ids.assign()
     return items
 

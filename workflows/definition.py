@@ -254,9 +254,7 @@ class _Parser:
         return tuple(stages)
 
     def stage(self, value: object, where: str, section_seen: dict[str, str]) -> StageDef:
-        data = self.mapping(
-            value, where, "", ("key", "title", "sections"), ("description", "signoff")
-        )
+        data = self.mapping(value, where, "", ("key", "title", "sections"), ("description", "signoff"))
         key = self.key(data["key"], where)
         title = self.localized(data["title"], where, "title", non_empty=True)
         description = _EMPTY

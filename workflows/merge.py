@@ -159,9 +159,7 @@ def _merge_entries(
                 merged.extend(t_run + [entry for entry in y_run if entry not in t_run])
             elif len(b_run) == len(t_run) == len(y_run):
                 # Items edited in place on both sides: merge them one by one.
-                for k, (b_entry, t_entry, y_entry) in enumerate(
-                    zip(b_run, t_run, y_run, strict=True)
-                ):
+                for k, (b_entry, t_entry, y_entry) in enumerate(zip(b_run, t_run, y_run, strict=True)):
                     ok, value = _pick(b_entry, t_entry, y_entry)
                     if ok:
                         merged.append(value)
@@ -219,9 +217,7 @@ def _walk(items: Iterable[Mapping], level: str, parent: str | None = None) -> It
         for field, child_level in NESTED_ITEMS.get(level, {}).items():
             children = item.get(field)
             if isinstance(children, list | tuple):
-                yield from _walk(
-                    (c for c in children if isinstance(c, Mapping)), child_level, item.get("id")
-                )
+                yield from _walk((c for c in children if isinstance(c, Mapping)), child_level, item.get("id"))
 
 
 def _renumber_yours(kind: str, base: list, theirs: list, yours: list) -> list:
@@ -338,8 +334,7 @@ def _duplicate_conflicts(kind: str, merged: list, sides: Sequence[list]) -> list
             seen.add(item["id"])
             continue
         found = [
-            next((it for _, _, it in _walk(side, kind) if it["id"] == item["id"]), None)
-            for side in sides
+            next((it for _, _, it in _walk(side, kind) if it["id"] == item["id"]), None) for side in sides
         ]
         path = f"{kind}[{parent}].{level}[{item['id']}]" if parent else f"{kind}[{item['id']}]"
         conflicts.append(Conflict(path, *found))

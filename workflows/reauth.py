@@ -27,9 +27,7 @@ class SensitiveChange(StrEnum):
 
 #: Changes whose form always asks for the current password, however recent the last one:
 #: how an account signs in is changed only by its owner, knowingly.
-ALWAYS_ASK: frozenset[SensitiveChange] = frozenset(
-    {SensitiveChange.OWN_EMAIL, SensitiveChange.OWN_PASSWORD}
-)
+ALWAYS_ASK: frozenset[SensitiveChange] = frozenset({SensitiveChange.OWN_EMAIL, SensitiveChange.OWN_PASSWORD})
 
 
 def password_needed(
@@ -48,9 +46,7 @@ def password_needed(
     return confirmed_at is None or now - confirmed_at > window
 
 
-def person_change_refusal(
-    *, acting_on_self: bool, withdraws_admin: bool, disables: bool
-) -> str | None:
+def person_change_refusal(*, acting_on_self: bool, withdraws_admin: bool, disables: bool) -> str | None:
     """Why an admin may not make this change to a person's account, or None.
 
     Admins cannot withdraw their own rights or disable themselves: the installation

@@ -166,9 +166,7 @@ def _earlier_not_approved(
     definition: WorkflowDefinition, facts: Mapping[str, StageFacts], stage_key: str
 ) -> tuple[str, ...]:
     earlier = definition.stage_keys[: definition.stage_index(stage_key)]
-    return tuple(
-        k for k in earlier if k not in facts or StageState(facts[k].state) is not _S.APPROVED
-    )
+    return tuple(k for k in earlier if k not in facts or StageState(facts[k].state) is not _S.APPROVED)
 
 
 def _quorum_unmet(quorum: QuorumStatus | None) -> list[Unmet]:

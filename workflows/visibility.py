@@ -104,6 +104,4 @@ def may_hide(role: Role | str | None) -> bool:
 
 def blocks_stage(kind: str, visibility: str, resolved: bool, removed: bool) -> bool:
     """Does this comment hold its stage back from being submitted or approved?"""
-    return (
-        kind == OBJECTION and visibility in blocking_visibilities() and not resolved and not removed
-    )
+    return kind == OBJECTION and visibility in blocking_visibilities() and not resolved and not removed

@@ -34,9 +34,7 @@ def _name(live_server, email: str) -> str:  # noqa: ANN001
         return db.session.scalar(select(User.name).where(User.email == email))
 
 
-def test_a_removal_from_a_stale_session_goes_through_the_confirmation_page(
-    live_server, page, artifacts
-):
+def test_a_removal_from_a_stale_session_goes_through_the_confirmation_page(live_server, page, artifacts):
     accounts = _accounts(live_server)
     moderator = accounts[("moderator", SLUG)]
     observer = _name(live_server, accounts[("observer", SLUG)])

@@ -65,9 +65,7 @@ def _fill_the_rest_of_the_diagnosis(live_server) -> None:  # noqa: ANN001
             )
             section.content = content
             section.revision += 1
-            db.session.add(
-                SectionRevision(section_id=section.id, number=section.revision, content=content)
-            )
+            db.session.add(SectionRevision(section_id=section.id, number=section.revision, content=content))
         db.session.commit()
 
 

@@ -28,9 +28,7 @@ def test_dashboard_draws_its_charts(live_server, page, artifacts):
     assert page.inner_text("#stat-participants") == "214"
     assert page.inner_text("#stat-clusters") == "5"
     assert page.inner_text("#stat-avg-organisations") == "11"
-    kinds = [
-        page.inner_text(f"#stat-kind-{k}") for k in ("enterprise", "business_support", "science")
-    ]
+    kinds = [page.inner_text(f"#stat-kind-{k}") for k in ("enterprise", "business_support", "science")]
     assert kinds == ["27", "8", "9"]
     # No request left the server: no CDN, every chart our own.
     assert failed == []
@@ -44,9 +42,7 @@ def test_cluster_statistics_for_a_member(live_server, page, artifacts):
         from webapp.demo.load import demo_accounts
 
         member = next(
-            a["email"]
-            for a in demo_accounts()
-            if a["role"] == "member" and a["cluster"] == "makros"
+            a["email"] for a in demo_accounts() if a["role"] == "member" and a["cluster"] == "makros"
         )
     live_server.sign_in(page, member)
     page.goto(f"{live_server.url}/c/makros/stats")

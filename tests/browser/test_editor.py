@@ -98,15 +98,11 @@ def test_edit_save_and_merge_notice(live_server, page, other, artifacts):
     assert violations == []
 
 
-def test_overlapping_change_shows_the_conflict_view_and_keep_mine(
-    live_server, page, other, artifacts
-):
+def test_overlapping_change_shows_the_conflict_view_and_keep_mine(live_server, page, other, artifacts):
     open_editor(live_server, page, ANNA)
     open_editor(live_server, other, BARTEK)
     first_line = editor_text(page).split("\n")[0]
-    other.fill(
-        "#editor-text", editor_text(other).replace(first_line, "### Profil według Bartka", 1)
-    )
+    other.fill("#editor-text", editor_text(other).replace(first_line, "### Profil według Bartka", 1))
     save_and_wait(other)
 
     page.fill("#editor-text", editor_text(page).replace(first_line, "### Profil według Anny", 1))
@@ -190,14 +186,10 @@ def test_action_plan_rows_and_polish_total(live_server, page, artifacts):
     page.screenshot(path=str(artifacts / "editor-action-plan.png"), full_page=True)
     save_and_wait(page)
     rows = page.locator(".action-row")
-    assert (
-        rows.last.locator("[data-field=action]").input_value() == "Warsztaty telemedyczne dla gmin"
-    )
+    assert rows.last.locator("[data-field=action]").input_value() == "Warsztaty telemedyczne dla gmin"
     assert rows.last.locator("[data-field=budget_pln]").input_value() == "1 000 000,50"
     assert rows.last.locator("[data-field=objective_id]").input_value() == "o1"
-    expect(total).to_have_text(
-        re.compile(r"^11\s430\s000,50\szł$")
-    )  # the first row (2.9 mln) is gone
+    expect(total).to_have_text(re.compile(r"^11\s430\s000,50\szł$"))  # the first row (2.9 mln) is gone
     assert violations == []
 
 
@@ -210,9 +202,7 @@ def test_goals_with_objectives_are_added_and_saved(live_server, page, artifacts)
     with live_server.app.app_context():  # open KREA's goals stage for writing
         cluster_id = db.session.scalar(select(Cluster.id).where(Cluster.slug == "krea"))
         db.session.execute(
-            update(Stage)
-            .where(Stage.cluster_id == cluster_id, Stage.key == "goals")
-            .values(state="drafting")
+            update(Stage).where(Stage.cluster_id == cluster_id, Stage.key == "goals").values(state="drafting")
         )
         db.session.commit()
     open_editor(live_server, page, ANNA, "/c/krea/s/goals")

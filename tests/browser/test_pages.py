@@ -18,9 +18,7 @@ def test_sign_in_see_my_clusters_and_sign_out(live_server, page, artifacts):
     assert "/login" in page.url
 
 
-def test_no_inline_script_is_blocked_and_page_works_on_a_phone(
-    live_server, browser, accounts_emails=None
-):
+def test_no_inline_script_is_blocked_and_page_works_on_a_phone(live_server, browser, accounts_emails=None):
     context = browser.new_context(locale="pl-PL", viewport={"width": 390, "height": 844})
     page = context.new_page()
     violations: list[str] = []

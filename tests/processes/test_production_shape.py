@@ -13,12 +13,8 @@ from tests.conftest import DEMO_PASSWORD, build_database
 from tests.processes.test_worker_health import ping
 
 
-def http(
-    method: str, url: str, body: dict | None = None, token: str | None = None
-) -> tuple[int, dict]:
-    request = urllib.request.Request(
-        url, method=method, data=json.dumps(body).encode() if body else None
-    )
+def http(method: str, url: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body else None)
     request.add_header("Content-Type", "application/json")
     if token:
         request.add_header("Authorization", f"Bearer {token}")

@@ -26,9 +26,7 @@ def test_health_task_on_embedded_sqlite_broker(tmp_path: Path):
     env = services.process_env(DATA_DIR=str(data), DATABASE_URL=database)
     worker = services.start_worker(env, tmp_path / "worker.log")
     try:
-        result = ping(
-            f"sqla+sqlite:///{data / 'broker.sqlite3'}", f"db+sqlite:///{data / 'results.sqlite3'}"
-        )
+        result = ping(f"sqla+sqlite:///{data / 'broker.sqlite3'}", f"db+sqlite:///{data / 'results.sqlite3'}")
         assert result == {"ok": True}
     finally:
         services.stop_process(worker)
@@ -40,9 +38,7 @@ def test_health_task_on_redis(tmp_path: Path, redis_server):
     data.mkdir()
     database = f"sqlite:///{data / 'studio.sqlite3'}"
     build_database(database, demo=False)
-    env = services.process_env(
-        DATA_DIR=str(data), DATABASE_URL=database, REDIS_URL=redis_server.url
-    )
+    env = services.process_env(DATA_DIR=str(data), DATABASE_URL=database, REDIS_URL=redis_server.url)
     worker = services.start_worker(env, tmp_path / "worker.log")
     try:
         assert ping(redis_server.url, redis_server.url) == {"ok": True}

@@ -43,11 +43,7 @@ def header_of(table) -> list[str]:
 
 def find_table(document, first_cell: str):
     for table in document.tables:
-        if (
-            table.rows
-            and table.rows[0].cells
-            and table.rows[0].cells[0].text.startswith(first_cell)
-        ):
+        if table.rows and table.rows[0].cells and table.rows[0].cells[0].text.startswith(first_cell):
             return table
     return None
 
@@ -361,10 +357,7 @@ def test_ordered_lists_restart():
     document = open_docx(render_strategy(_one_text_section(source)))
     num_ids = [el.get(qn("w:val")) for el in document.element.body.iter(qn("w:numId"))]
     assert len(set(num_ids)) == 2
-    starts = [
-        el.get(qn("w:val"))
-        for el in document.part.numbering_part.element.iter(qn("w:startOverride"))
-    ]
+    starts = [el.get(qn("w:val")) for el in document.part.numbering_part.element.iter(qn("w:startOverride"))]
     assert "1" in starts and "5" in starts
 
 

@@ -64,9 +64,7 @@ markdown = st.lists(markdown_piece, max_size=25).map("".join)
 scalar = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), any_text)
 json_value = st.recursive(
     scalar,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=4), st.dictionaries(any_text, inner, max_size=4)
-    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(any_text, inner, max_size=4)),
     max_leaves=10,
 )
 
@@ -128,9 +126,7 @@ action = st.fixed_dictionaries(
 )
 kpi = st.fixed_dictionaries(
     {},
-    optional={
-        k: maybe(any_text) for k in ("id", "indicator", "unit", "baseline", "target", "year")
-    },
+    optional={k: maybe(any_text) for k in ("id", "indicator", "unit", "baseline", "target", "year")},
 )
 section = st.one_of(
     st.fixed_dictionaries({"kind": st.just("text"), "content": maybe(markdown)}),
@@ -170,9 +166,7 @@ snapshot = st.fixed_dictionaries(
         ),
         "organisations": maybe(
             st.lists(
-                maybe(
-                    st.fixed_dictionaries({"name": any_text, "kind": any_text, "city": any_text})
-                ),
+                maybe(st.fixed_dictionaries({"name": any_text, "kind": any_text, "city": any_text})),
                 max_size=4,
             )
         ),
@@ -204,14 +198,7 @@ def test_plain_text_survives_cleaned(words):
     """Text without Markdown syntax comes out as written, less what XML cannot hold."""
     plain = [re.sub(r"[^0-9A-Za-ząćęłńóśźżĄĆĘŁŃÓŚŹŻ]", "", _NOT_XML.sub("", w)) for w in words]
     source = " ".join(p for p in plain if p) or "pusto"
-    value = {
-        "stages": [
-            {"title": "Etap", "sections": [{"kind": "text", "title": "T", "content": source}]}
-        ]
-    }
+    value = {"stages": [{"title": "Etap", "sections": [{"kind": "text", "title": "T", "content": source}]}]}
     document = reopen(render_strategy(value))
-    texts = [
-        "".join(t.text or "" for t in p.iter(qn("w:t")))
-        for p in document.element.body.iter(qn("w:p"))
-    ]
+    texts = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in document.element.body.iter(qn("w:p"))]
     assert source in texts

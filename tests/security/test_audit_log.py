@@ -177,8 +177,7 @@ def test_account_changes_and_refused_confirmations_are_logged(app, accounts, aud
         for r in records
     )
     assert any(
-        r["event"] == "person.admin" and r["user_id"] == admin_id and r["is_admin"] is True
-        for r in records
+        r["event"] == "person.admin" and r["user_id"] == admin_id and r["is_admin"] is True for r in records
     )
     assert any(
         r["event"] == "person.active" and r["person_id"] == member_id and r["active"] is False

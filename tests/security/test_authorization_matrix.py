@@ -256,13 +256,9 @@ def _objects(app, slug: str) -> dict:  # noqa: ANN001
         meeting = db.session.scalar(
             select(Meeting).where(Meeting.cluster_id == cluster.id, Meeting.kind == "workshop")
         )
-        attendance = db.session.scalar(
-            select(Attendance).where(Attendance.meeting_id == meeting.id)
-        )
+        attendance = db.session.scalar(select(Attendance).where(Attendance.meeting_id == meeting.id))
         observer = db.session.scalar(
-            select(Membership).where(
-                Membership.cluster_id == cluster.id, Membership.role == "observer"
-            )
+            select(Membership).where(Membership.cluster_id == cluster.id, Membership.role == "observer")
         )
         db.session.commit()
         spare_id = db.session.scalar(select(ApiToken.id).where(ApiToken.prefix == spare[:8]))
@@ -312,9 +308,7 @@ def _role(app, email: str | None, slug: str) -> Role | None:  # noqa: ANN001
         user = db.session.scalar(select(User).where(User.email == email))
         cluster = db.session.scalar(select(Cluster).where(Cluster.slug == slug))
         membership = db.session.scalar(
-            select(Membership.role).where(
-                Membership.cluster_id == cluster.id, Membership.user_id == user.id
-            )
+            select(Membership.role).where(Membership.cluster_id == cluster.id, Membership.user_id == user.id)
         )
         return effective_role(user.is_admin, membership)
 
@@ -331,9 +325,7 @@ def test_authorization_matrix(matrix_app, accounts, slug, other, artifacts):
     for principal, email in principals:
         client = app.test_client()
         if email:
-            token = client.post(
-                "/api/v1/auth/token", json={"email": email, "password": DEMO_PASSWORD}
-            )
+            token = client.post("/api/v1/auth/token", json={"email": email, "password": DEMO_PASSWORD})
             assert token.status_code == 200, (principal, token.get_json())
             sign_in(client, email)
             clients[principal] = (client, {"Authorization": f"Bearer {token.get_json()['token']}"})
@@ -381,9 +373,7 @@ def test_authorization_matrix(matrix_app, accounts, slug, other, artifacts):
                 elif status not in want:
                     target = report.leaks if status < 400 or status == 422 else report.wrong
                     target.append(label + f" (expected {sorted(want)})")
-    summary = (
-        f"{report.probes} probes, {len(report.leaks)} leaks, {len(report.wrong)} wrong answers"
-    )
+    summary = f"{report.probes} probes, {len(report.leaks)} leaks, {len(report.wrong)} wrong answers"
     (artifacts / f"authorization-matrix-{slug}.txt").write_text(
         summary + "\n" + "\n".join(report.leaks + report.wrong) + "\n", encoding="utf-8"
     )

@@ -9,19 +9,43 @@ from tests.conftest import api_token, bearer
 from webapp.extensions import db
 from webapp.models import AuditEvent, Comment, Organisation, SectionRevision, Stage, User
 
-EXTRAS = {"cluster": "makros", "role": "admin", "author": 1, "author_id": 1, "state": "approved",
-          "version": 99, "is_admin": True, "id": 12345}
+EXTRAS = {
+    "cluster": "makros",
+    "role": "admin",
+    "author": 1,
+    "author_id": 1,
+    "state": "approved",
+    "version": 99,
+    "is_admin": True,
+    "id": 12345,
+}
 
 WRITES = [
     ("post", "/api/v1/organisations", {"name": "Nowa firma", "kind": "enterprise"}, Organisation),
-    ("post", "/api/v1/users", {"email": "x@example.org", "name": "X", "password": "bardzo-dlugie-haslo",
-                               "organisation_id": None}, User),
-    ("put", "/api/v1/clusters/krea/sections/profile", {"content": "Nowy profil", "base_revision": 0},
-     SectionRevision),
-    ("post", "/api/v1/clusters/krea/sections/profile/comments",
-     {"body": "Uwaga", "visibility": "all", "kind": "remark"}, Comment),
-    ("post", "/api/v1/clusters/mak/stages/goals/transitions", {"action": "return", "reason": "Za mało"},
-     AuditEvent),
+    (
+        "post",
+        "/api/v1/users",
+        {"email": "x@example.org", "name": "X", "password": "bardzo-dlugie-haslo", "organisation_id": None},
+        User,
+    ),
+    (
+        "put",
+        "/api/v1/clusters/krea/sections/profile",
+        {"content": "Nowy profil", "base_revision": 0},
+        SectionRevision,
+    ),
+    (
+        "post",
+        "/api/v1/clusters/krea/sections/profile/comments",
+        {"body": "Uwaga", "visibility": "all", "kind": "remark"},
+        Comment,
+    ),
+    (
+        "post",
+        "/api/v1/clusters/mak/stages/goals/transitions",
+        {"action": "return", "reason": "Za mało"},
+        AuditEvent,
+    ),
 ]
 
 

@@ -107,9 +107,7 @@ def test_guessing_through_the_confirmation_meets_the_sign_in_limit(app, accounts
 def test_removing_a_member_from_a_stale_session_goes_through_the_confirmation_page(app, accounts):
     client, observer = stale_moderator(app, accounts)
     with app.app_context():
-        membership_id = db.session.scalar(
-            select(Membership.id).join(User).where(User.email == observer)
-        )
+        membership_id = db.session.scalar(select(Membership.id).join(User).where(User.email == observer))
     remove = f"/c/{SLUG}/members/{membership_id}/remove"
     refused = client.post(remove, data={"csrf_token": page_csrf(client, f"/c/{SLUG}")})
     assert refused.status_code == 302
@@ -143,16 +141,12 @@ def test_the_confirmation_page_sends_nobody_elsewhere(app, accounts):
     assert answer.status_code == 302 and answer.headers["Location"] == "/"
 
 
-def test_the_api_with_a_stale_browser_session_asks_for_confirmation_but_a_token_goes(
-    app, accounts
-):
+def test_the_api_with_a_stale_browser_session_asks_for_confirmation_but_a_token_goes(app, accounts):
     client, observer = stale_moderator(app, accounts)
     moderator = accounts.email("moderator", SLUG)
     csrf = page_csrf(client, f"/c/{SLUG}")
     body = {"user_id": user_id(app, observer), "role": "member"}
-    cookie_call = client.post(
-        f"/api/v1/clusters/{SLUG}/members", json=body, headers={"X-CSRFToken": csrf}
-    )
+    cookie_call = client.post(f"/api/v1/clusters/{SLUG}/members", json=body, headers={"X-CSRFToken": csrf})
     assert cookie_call.status_code == 403
     error = cookie_call.get_json()["error"]
     assert error["code"] == "reauthentication_required"
@@ -160,9 +154,7 @@ def test_the_api_with_a_stale_browser_session_asks_for_confirmation_but_a_token_
     assert role_of(app, observer) == "observer"
 
     token = api_token(app.test_client(), moderator)
-    token_call = app.test_client().post(
-        f"/api/v1/clusters/{SLUG}/members", json=body, headers=bearer(token)
-    )
+    token_call = app.test_client().post(f"/api/v1/clusters/{SLUG}/members", json=body, headers=bearer(token))
     assert token_call.status_code == 201
     assert role_of(app, observer) == "member"
 
@@ -202,9 +194,7 @@ def test_an_email_in_use_is_refused_and_nothing_changes(app, accounts):
     sign_in(client, email)
     answer = post_email(client, taken.upper(), DEMO_PASSWORD)
     assert answer.status_code == 409
-    assert "już używany" in answer.get_data(as_text=True) or "in use" in answer.get_data(
-        as_text=True
-    )
+    assert "już używany" in answer.get_data(as_text=True) or "in use" in answer.get_data(as_text=True)
     assert sign_in(app.test_client(), email).status_code == 302
 
 
@@ -370,9 +360,7 @@ def test_a_post_without_the_fields_changes_nothing(app, accounts):
     email = accounts.email("member", SLUG)
     admin = admin_browser(app)
     uid = user_id(app, email)
-    answer = admin.post(
-        f"/admin/users/{uid}", data={"csrf_token": page_csrf(admin, f"/admin/users/{uid}")}
-    )
+    answer = admin.post(f"/admin/users/{uid}", data={"csrf_token": page_csrf(admin, f"/admin/users/{uid}")})
     assert answer.status_code == 422
     with app.app_context():
         assert db.session.scalar(select(User.active).where(User.id == uid))

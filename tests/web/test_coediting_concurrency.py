@@ -68,9 +68,7 @@ def run_editor(editor: Editor, base_url: str, start: threading.Barrier) -> None:
             current = json.loads(body)
             lines = current["content"].split("\n")
             mine = line_of(editor.index, n)
-            lines = [
-                mine if line.startswith(f"Redaktor {editor.index}:") else line for line in lines
-            ]
+            lines = [mine if line.startswith(f"Redaktor {editor.index}:") else line for line in lines]
             status, answer = call(
                 "PUT",
                 url,
@@ -101,9 +99,7 @@ def test_eight_editors_lose_nothing(app, database_url, accounts):
     url = f"/api/v1/clusters/{SLUG}/sections/{KEY}"
     initial = client.get(url, headers=tokens[0]).get_json()["revision"]
     assert (
-        client.put(
-            url, json={"content": start_text, "base_revision": initial}, headers=tokens[0]
-        ).status_code
+        client.put(url, json={"content": start_text, "base_revision": initial}, headers=tokens[0]).status_code
         == 200
     )
 
@@ -134,9 +130,7 @@ def test_eight_editors_lose_nothing(app, database_url, accounts):
     assert all(len(e.accepted) == SAVES and e.gave_up == 0 for e in editors), [
         (len(e.accepted), e.gave_up) for e in editors
     ]
-    assert sum(e.merged for e in editors) > 0, (
-        "the saves never overlapped in time: nothing was tested"
-    )
+    assert sum(e.merged for e in editors) > 0, "the saves never overlapped in time: nothing was tested"
 
     with app.app_context():
         section = db.session.scalars(

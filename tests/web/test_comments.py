@@ -90,9 +90,7 @@ class People:
         )
 
     def comments(self, who: str, key: str = KEY, slug: str = SLUG):  # noqa: ANN201
-        return self.client.get(
-            f"/api/v1/clusters/{slug}/sections/{key}/comments", headers=self.headers(who)
-        )
+        return self.client.get(f"/api/v1/clusters/{slug}/sections/{key}/comments", headers=self.headers(who))
 
     def row(self, who: str, comment_id: int) -> dict:
         return next(r for r in self.comments(who).get_json()["comments"] if r["id"] == comment_id)
@@ -104,9 +102,7 @@ def people(app, client, accounts) -> People:  # noqa: ANN001
 
 
 def section(session, key: str = KEY, slug: str = SLUG) -> Section:  # noqa: ANN001
-    return session.scalar(
-        select(Section).join(Cluster).where(Cluster.slug == slug, Section.key == key)
-    )
+    return session.scalar(select(Section).join(Cluster).where(Cluster.slug == slug, Section.key == key))
 
 
 def cluster_row(session, slug: str = SLUG) -> Cluster:  # noqa: ANN001
@@ -191,9 +187,7 @@ def _make_writer(app, user_id: int) -> None:  # noqa: ANN001
         sec = section(session)
         sec.revision += 1
         session.add(
-            SectionRevision(
-                section_id=sec.id, number=sec.revision, content=sec.content, author_id=user_id
-            )
+            SectionRevision(section_id=sec.id, number=sec.revision, content=sec.content, author_id=user_id)
         )
         session.commit()
 
@@ -219,13 +213,9 @@ def test_visibility_table_no_leak_anywhere(app, people, sql_watch, viewer, visib
 
     marker = f"SECRET-{uuid.uuid4().hex}"
     named = f"@{target.name}"
-    reply = posted(
-        people.post(author, body=f"{marker} reply {named}", visibility=visibility, parent_id=root)
-    )
+    reply = posted(people.post(author, body=f"{marker} reply {named}", visibility=visibility, parent_id=root))
     objection = posted(
-        people.post(
-            author, body=f"{marker} objection {named}", visibility=visibility, kind="objection"
-        )
+        people.post(author, body=f"{marker} objection {named}", visibility=visibility, kind="objection")
     )
     secret = {reply, objection}
     expected_count = base + (2 if sees else 0)
@@ -310,9 +300,7 @@ def test_no_relationship_reaches_comments_from_elsewhere(app):
 
 
 def test_member_comments_on_a_quoted_passage_and_the_api_lists_it(people):
-    response = people.post(
-        "member", body="Is *this* right?", kind="suggestion", quote=f"  {PASSAGE}\n"
-    )
+    response = people.post("member", body="Is *this* right?", kind="suggestion", quote=f"  {PASSAGE}\n")
     comment_id = posted(response)
     row = people.row("observer", comment_id)
     contract = {"id", "author", "body", "visibility", "kind", "parent_id", "quote", "resolved"}
@@ -462,9 +450,7 @@ def test_an_open_objection_blocks_its_stage_until_resolved(app, people):
     assert "open_objections" not in _submit_unmet(app)
     with ctx(app) as session:
         verbs = session.scalars(
-            select(AuditEvent.verb)
-            .where(AuditEvent.subject == f"{KEY}#{objection}")
-            .order_by(AuditEvent.id)
+            select(AuditEvent.verb).where(AuditEvent.subject == f"{KEY}#{objection}").order_by(AuditEvent.id)
         ).all()
     assert verbs == ["comment.post", "comment.resolve", "comment.reopen", "comment.resolve"]
 
@@ -587,9 +573,7 @@ def test_page_forms_post_resolve_reopen_and_refuse_with_errors(app, people):
     resolve = client.post(f"{path}/{comment_id}/resolve", data={"csrf_token": csrf})
     assert resolve.status_code == 302
     html = client.get(path).get_data(as_text=True)
-    assert re.search(
-        rf'<details class="thread thread-resolved[^"]*" id="thread-{comment_id}"', html
-    )
+    assert re.search(rf'<details class="thread thread-resolved[^"]*" id="thread-{comment_id}"', html)
     reopen = client.post(f"{path}/{comment_id}/reopen", data={"csrf_token": csrf})
     assert reopen.status_code == 302
     with ctx(app) as session:
@@ -618,9 +602,7 @@ def test_mentions_notify_cluster_people_who_may_see_the_comment(app, people):
         mail = session.scalar(select(OutboxEmail).where(OutboxEmail.to == moderator.email))
         assert f"comment-{comment_id}" in mail.body and body not in mail.body
     # in an internal note only moderators are told
-    posted(
-        people.post("admin", body=f"@{observer.name}, @{moderator.name}", visibility="moderators")
-    )
+    posted(people.post("admin", body=f"@{observer.name}, @{moderator.name}", visibility="moderators"))
     with ctx(app) as session:
         told = session.scalars(select(Notification.user_id).where(Notification.kind == "mention"))
         assert sorted(told) == sorted([moderator.id, observer.id, moderator.id])
@@ -631,15 +613,11 @@ def test_replies_and_objections_tell_the_people_concerned(app, people):
     root = posted(people.post("member", body="My question"))
     posted(people.post("observer", body="An answer", parent_id=root))
     with ctx(app) as session:
-        kinds = session.scalars(
-            select(Notification.kind).where(Notification.user_id == member.id)
-        ).all()
+        kinds = session.scalars(select(Notification.kind).where(Notification.user_id == member.id)).all()
         assert kinds == ["reply"]
         writers = set(
             session.scalars(
-                select(SectionRevision.author_id).where(
-                    SectionRevision.section_id == section(session).id
-                )
+                select(SectionRevision.author_id).where(SectionRevision.section_id == section(session).id)
             )
         )
     assert writers and people.user("observer").id not in writers

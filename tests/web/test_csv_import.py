@@ -115,9 +115,7 @@ def test_accounts_and_guests_import_in_utf8(app, moderator, accounts, meeting_id
 
 
 def test_windows_1250_with_commas(app, moderator, meeting_id):
-    sheet = (
-        "Imię i nazwisko,Organizacja,Rodzaj organizacji\r\nŁukasz Świątek,Uczelnia Ślężna,nauka\r\n"
-    )
+    sheet = "Imię i nazwisko,Organizacja,Rodzaj organizacji\r\nŁukasz Świątek,Uczelnia Ślężna,nauka\r\n"
     preview = _upload(moderator, meeting_id, sheet.encode("cp1250"))
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200, html
@@ -141,9 +139,7 @@ def test_names_alone_and_known_organisations(app, moderator, meeting_id):
                 Organisation.kind == "science"
             )
         ).first()
-    only_names = _upload(
-        moderator, meeting_id, "Imię i nazwisko\nAnna Nowak\nPiotr Zieliński\n".encode()
-    )
+    only_names = _upload(moderator, meeting_id, "Imię i nazwisko\nAnna Nowak\nPiotr Zieliński\n".encode())
     assert only_names.status_code == 200
     assert _confirm(moderator, meeting_id, only_names.get_data(as_text=True)).status_code == 302
     known = _upload(
@@ -159,8 +155,7 @@ def test_names_alone_and_known_organisations(app, moderator, meeting_id):
 def test_a_full_sheet_imports_in_one_go(app, moderator, meeting_id):
     """The largest sheet accepted (2,000 rows) goes through preview and confirmation."""
     rows = "".join(
-        f"Uczestnik Numer {i:04d};;Przedsiębiorstwo Przykładowe {i % 97};firma;\n"
-        for i in range(2000)
+        f"Uczestnik Numer {i:04d};;Przedsiębiorstwo Przykładowe {i % 97};firma;\n" for i in range(2000)
     )
     started = time.monotonic()
     preview = _upload(moderator, meeting_id, (HEADER + rows).encode())
@@ -178,9 +173,7 @@ def test_formulas_are_exported_as_text(app, moderator, meeting_id):
         ).status_code
         == 302
     )
-    exported = moderator.get(f"/c/makros/meetings/{meeting_id}/attendance.csv").data.decode(
-        "utf-8-sig"
-    )
+    exported = moderator.get(f"/c/makros/meetings/{meeting_id}/attendance.csv").data.decode("utf-8-sig")
     assert "'=HYPERLINK" in exported and ";'+48 Firma;" in exported
 
 
@@ -263,9 +256,7 @@ BAD_FILES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("case", "data", "lines", "reason"), BAD_FILES, ids=[c[0] for c in BAD_FILES]
-)
+@pytest.mark.parametrize(("case", "data", "lines", "reason"), BAD_FILES, ids=[c[0] for c in BAD_FILES])
 def test_bad_files_import_nothing(app, moderator, meeting_id, case, data, lines, reason):
     started = time.monotonic()
     preview = _upload(moderator, meeting_id, data)
@@ -346,9 +337,7 @@ def test_members_may_not_import(app, client, accounts, meeting_id):
     assert response.status_code == 403
     with app.app_context():
         assert (
-            db.session.scalar(
-                select(func.count(Attendance.id)).where(Attendance.meeting_id == meeting_id)
-            )
+            db.session.scalar(select(func.count(Attendance.id)).where(Attendance.meeting_id == meeting_id))
             == 0
         )
 
@@ -399,9 +388,7 @@ def _refused_for_rows(app, moderator, meeting_id: int, data: bytes) -> None:  # 
 
 
 @pytest.mark.parametrize("end", ["\r", "\r\n", "\n"], ids=["CR", "CRLF", "LF"])
-def test_one_row_over_the_limit_is_refused_whatever_ends_the_lines(
-    app, moderator, meeting_id, end
-):
+def test_one_row_over_the_limit_is_refused_whatever_ends_the_lines(app, moderator, meeting_id, end):
     rows = [f"Osoba {i};;Firma {i};;" for i in range(LIMIT + 1)]
     _refused_for_rows(app, moderator, meeting_id, _sheet(rows, end))
 

@@ -146,9 +146,7 @@ def test_moderator_plans_a_meeting_and_it_is_audited(app, client, accounts):
         assert meeting.section_keys == ["summary", "kpi"]
         assert (
             db.session.scalar(
-                select(func.count())
-                .select_from(AuditEvent)
-                .where(AuditEvent.verb == "meeting.plan")
+                select(func.count()).select_from(AuditEvent).where(AuditEvent.verb == "meeting.plan")
             )
             == 1
         )
@@ -162,9 +160,7 @@ def test_a_workshop_number_freed_can_be_planned_again(app, client, accounts):
     sign_in(client, accounts.email("moderator", "makros"))
     token = page_csrf(client, "/c/makros/meetings")
     assert (
-        client.post(
-            f"/c/makros/meetings/{ids['workshop 6']}/delete", data={"csrf_token": token}
-        ).status_code
+        client.post(f"/c/makros/meetings/{ids['workshop 6']}/delete", data={"csrf_token": token}).status_code
         == 302
     )
     response = _plan(client, kind="workshop", number="6", date="2014-03-27")
@@ -261,15 +257,11 @@ def test_moderator_records_people_and_guests(app, client, accounts):
     url = f"/c/makros/meetings/{workshop}"
     page = client.get(url).get_data(as_text=True)
     token = page_csrf(client, url)
-    options = re.findall(
-        r'<option value="(\d+)"', page.split('id="add-person"')[1].split("</form>")[0]
-    )
+    options = re.findall(r'<option value="(\d+)"', page.split('id="add-person"')[1].split("</form>")[0])
     assert options, "someone of the cluster is not on the list yet"
     before = _count(app, Attendance, Attendance.meeting_id == workshop)
     assert (
-        client.post(
-            f"{url}/attendance/person", data={"csrf_token": token, "user_id": options[0]}
-        ).status_code
+        client.post(f"{url}/attendance/person", data={"csrf_token": token, "user_id": options[0]}).status_code
         == 302
     )
     guest = {
@@ -279,14 +271,10 @@ def test_moderator_records_people_and_guests(app, client, accounts):
         "kind": "other",
     }
     assert client.post(f"{url}/attendance/guest", data=guest).status_code == 302
-    again = client.post(
-        f"{url}/attendance/guest", data={**guest, "name": " jan  gość "}, headers=EN
-    )
+    again = client.post(f"{url}/attendance/guest", data={**guest, "name": " jan  gość "}, headers=EN)
     assert again.status_code == 409
     assert "already on the attendance list" in again.get_data(as_text=True)
-    twice = client.post(
-        f"{url}/attendance/person", data={"csrf_token": token, "user_id": options[0]}
-    )
+    twice = client.post(f"{url}/attendance/person", data={"csrf_token": token, "user_id": options[0]})
     assert twice.status_code == 422
     assert _count(app, Attendance, Attendance.meeting_id == workshop) == before + 2
     with app.app_context():
@@ -297,10 +285,7 @@ def test_moderator_records_people_and_guests(app, client, accounts):
             None,
         )
         row_id = row.id
-    assert (
-        client.post(f"{url}/attendance/{row_id}/remove", data={"csrf_token": token}).status_code
-        == 302
-    )
+    assert client.post(f"{url}/attendance/{row_id}/remove", data={"csrf_token": token}).status_code == 302
     assert _count(app, Attendance, Attendance.meeting_id == workshop) == before + 1
 
 
@@ -438,9 +423,7 @@ def test_an_edit_from_an_older_form_is_refused_and_kept_for_a_second_save(app, a
         assert db.session.get(Meeting, ids["workshop 3"]).place == "Płock"
 
 
-def test_the_database_refuses_a_second_workshop_3_the_checks_did_not_see(
-    app, client, accounts, monkeypatch
-):
+def test_the_database_refuses_a_second_workshop_3_the_checks_did_not_see(app, client, accounts, monkeypatch):
     """As if another request committed workshop 3 between our check and our insert."""
     from webapp.meetings import operations
 

@@ -90,9 +90,7 @@ def test_stage_events_tell_moderators_of_a_review_and_members_of_changes(app, pe
         member = session.get(User, people.user("member").id)
         moderator = session.get(User, people.user("moderator").id)
         made = notify_stage_event(cluster, "diagnosis", "submit", member)
-        assert {n.user_id for n in made} == moderators and {n.kind for n in made} == {
-            "review_requested"
-        }
+        assert {n.user_id for n in made} == moderators and {n.kind for n in made} == {"review_requested"}
         made = notify_stage_event(cluster, "diagnosis", "return", moderator, "Add the SWOT")
         assert {n.user_id for n in made} == workers - {moderator.id}
         assert {n.kind for n in made} == {"stage_changed"}
@@ -204,9 +202,7 @@ def test_preferences_form_saves_valid_choices_only(app, people):
     }
     saved = client.post("/notifications/preferences", data={"csrf_token": csrf, **choice})
     assert saved.status_code == 302
-    bad = client.post(
-        "/notifications/preferences", data={"csrf_token": csrf, **choice, "mention": "loud"}
-    )
+    bad = client.post("/notifications/preferences", data={"csrf_token": csrf, **choice, "mention": "loud"})
     assert bad.status_code == 422 and "invalid-feedback" in bad.get_data(as_text=True)
     with ctx(app) as session:
         assert preferences_of(session.get(User, people.user("member").id)) == choice
@@ -214,12 +210,8 @@ def test_preferences_form_saves_valid_choices_only(app, people):
 
 def test_outbox_page_is_for_admins(app, people):
     mention(people)
-    assert (
-        page_client(app, people.email("moderator")).get("/notifications/outbox").status_code == 403
-    )
-    html = (
-        page_client(app, people.email("admin")).get("/notifications/outbox").get_data(as_text=True)
-    )
+    assert page_client(app, people.email("moderator")).get("/notifications/outbox").status_code == 403
+    html = page_client(app, people.email("admin")).get("/notifications/outbox").get_data(as_text=True)
     assert people.email("moderator") in html and "outbox-" in html
 
 
@@ -237,9 +229,7 @@ def test_api_lists_in_the_callers_language_and_marks_read(app, people):
     assert item["kind"] == "mention" and item["cluster"] == SLUG and item["read"] is False
     assert item["text"].startswith(f"{people.user('member').name} mentioned you")
     assert item["link"].endswith(f"#comment-{first}")
-    marked = people.client.post(
-        "/api/v1/notifications/read", json={"ids": [item["id"]]}, headers=headers
-    )
+    marked = people.client.post("/api/v1/notifications/read", json={"ids": [item["id"]]}, headers=headers)
     assert marked.status_code == 200 and marked.get_json() == {"unread": 1}
     unread = people.client.get("/api/v1/notifications?unread=true", headers=headers).get_json()
     assert [n["id"] for n in unread["notifications"]] != [item["id"]]

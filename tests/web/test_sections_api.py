@@ -40,9 +40,7 @@ def test_save_makes_a_revision(client, member):
         "opportunities": [],
         "threats": [],
     }
-    response = client.put(
-        url("swot"), json={"content": content, "base_revision": 0}, headers=member
-    )
+    response = client.put(url("swot"), json={"content": content, "base_revision": 0}, headers=member)
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["revision"] == 1 and response.get_json()["merged"] is False
     assert client.get(url("swot"), headers=member).get_json()["content"] == content
@@ -87,9 +85,7 @@ def test_overlapping_saves_conflict_and_nothing_is_written(client, member, other
     body = second.get_json()
     assert body["error"]["code"] == "conflict"
     assert (
-        body["theirs"] == "ich wersja"
-        and body["yours"] == "moja wersja"
-        and body["base"] == base["content"]
+        body["theirs"] == "ich wersja" and body["yours"] == "moja wersja" and body["base"] == base["content"]
     )
     assert client.get(url("profile"), headers=member).get_json()["content"] == "ich wersja"
 
@@ -138,9 +134,7 @@ def test_invalid_content_is_422_naming_the_field(client, member, key, content, f
 
 def test_observer_may_not_edit_and_approved_stage_is_read_only(client, accounts):
     observer = bearer(api_token(client, accounts.email("observer", SLUG)))
-    response = client.put(
-        url("profile"), json={"content": "x", "base_revision": 0}, headers=observer
-    )
+    response = client.put(url("profile"), json={"content": "x", "base_revision": 0}, headers=observer)
     assert response.status_code == 403
     member = bearer(api_token(client, accounts.email("member", "makros")))
     approved = client.put(

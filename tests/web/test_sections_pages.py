@@ -199,9 +199,7 @@ def test_overlapping_saves_show_the_conflict_view_and_write_nothing(app, account
     assert 'id="conflict"' in html and f'data-revision="{theirs_revision}"' in html
     assert "ich wersja" in html and "moja wersja" in html  # theirs and mine side by side
     assert 'value="mine"' in html and 'value="theirs"' in html and 'value="both"' in html
-    assert (
-        "moja wersja" in html.split('id="editor-text"')[1].split("</textarea>")[0]
-    )  # still in the editor
+    assert "moja wersja" in html.split('id="editor-text"')[1].split("</textarea>")[0]  # still in the editor
     assert section(app, "profile").content == "ich wersja\n"
     assert revision_numbers(app, "profile")[-1] == theirs_revision
     # By fetch: JSON with the panel, and the combination for "edit both together".
@@ -286,14 +284,9 @@ def test_bad_input_is_never_a_500(app, accounts):
     for query in ("a=abc&b=1", "a=0&b=999", "a=-3", "b=x"):
         assert browser.get(f"{PAGE}/diff?{query}").status_code in (200, 404)
     assert browser.get(f"{PAGE}/history?before=zz").status_code == 200
+    assert browser.post(f"{PAGE}/history/999/restore", data={"csrf_token": token}).status_code == 404
     assert (
-        browser.post(f"{PAGE}/history/999/restore", data={"csrf_token": token}).status_code == 404
-    )
-    assert (
-        browser.post(
-            f"{PAGE}/preview", json=[1], headers={"X-CSRFToken": token, **JSON}
-        ).status_code
-        == 400
+        browser.post(f"{PAGE}/preview", json=[1], headers={"X-CSRFToken": token, **JSON}).status_code == 400
     )
     assert section(app, "profile").revision == revision
 
@@ -301,10 +294,7 @@ def test_bad_input_is_never_a_500(app, accounts):
 def test_every_post_needs_the_csrf_token(app, accounts):
     browser = signed_in(app, accounts.email("member", SLUG))
     revision = section(app, "profile").revision
-    assert (
-        browser.post(PAGE, data={"base_revision": str(revision), "content": '"x"'}).status_code
-        == 400
-    )
+    assert browser.post(PAGE, data={"base_revision": str(revision), "content": '"x"'}).status_code == 400
     assert browser.post(f"{PAGE}/presence", json={}).status_code == 400
     assert browser.post(f"{PAGE}/preview", json={"text": "x"}).status_code == 400
     assert browser.post(f"{PAGE}/history/1/restore").status_code == 400
@@ -330,9 +320,7 @@ def test_sections_of_closed_stages_are_read_only_with_the_reason(app, accounts, 
     before = section(app, key, slug)
     response = post_save(browser, path, before.content, before.revision)
     assert response.status_code == 302  # back to the page, with the reason flashed
-    assert (
-        post_save(browser, path, before.content, before.revision, headers=JSON).status_code == 409
-    )
+    assert post_save(browser, path, before.content, before.revision, headers=JSON).status_code == 409
     assert section(app, key, slug).revision == before.revision
     history = browser.get(path + "/history").get_data(as_text=True)
     assert "restore-form" not in history
@@ -344,10 +332,7 @@ def test_observers_may_not_save_or_restore(app, accounts):
     assert post_save(browser, PAGE, "obserwator", before.revision, headers=JSON).status_code == 403
     token = csrf_from(browser.get(PAGE).get_data(as_text=True))
     assert (
-        browser.post(
-            f"{PAGE}/history/1/restore", data={"csrf_token": token}, headers=JSON
-        ).status_code
-        == 403
+        browser.post(f"{PAGE}/history/1/restore", data={"csrf_token": token}, headers=JSON).status_code == 403
     )
     assert section(app, "profile").revision == before.revision
 
@@ -358,19 +343,13 @@ def test_observers_may_not_save_or_restore(app, accounts):
 def test_history_diff_and_restore(app, accounts):
     browser = signed_in(app, accounts.email("member", SLUG))
     original = section(app, "profile")
-    assert (
-        post_save(browser, PAGE, "Pierwsze zdanie o klastrze.\n", original.revision).status_code
-        == 302
-    )
-    assert (
-        post_save(browser, PAGE, "Pierwsze zdanie o grupie.\n", original.revision + 1).status_code
-        == 302
-    )
+    assert post_save(browser, PAGE, "Pierwsze zdanie o klastrze.\n", original.revision).status_code == 302
+    assert post_save(browser, PAGE, "Pierwsze zdanie o grupie.\n", original.revision + 1).status_code == 302
     newest = original.revision + 2
     history = browser.get(f"{PAGE}/history").get_data(as_text=True)
-    assert [
-        int(n) for n in re.findall(r'class="revision-row" data-revision="(\d+)"', history)
-    ] == list(range(newest, 0, -1))
+    assert [int(n) for n in re.findall(r'class="revision-row" data-revision="(\d+)"', history)] == list(
+        range(newest, 0, -1)
+    )
     assert "restore-form" in history
     diff = browser.get(f"{PAGE}/diff?a={newest - 1}&b={newest}").get_data(as_text=True)
     assert "<del>klastrze</del><ins>grupie</ins>" in diff
@@ -398,9 +377,7 @@ def test_structured_diff_is_by_item_and_field(app, accounts):
     rows[0]["budget_pln"] = "3 000 000,00"
     rows.append({"action": "Nowe działanie <b>pogrubione</b>", "owner": "Sensomed Sp. z o.o."})
     assert post_save(browser, path, rows, before.revision).status_code == 302
-    diff = browser.get(f"{path}/diff?a={before.revision}&b={before.revision + 1}").get_data(
-        as_text=True
-    )
+    diff = browser.get(f"{path}/diff?a={before.revision}&b={before.revision + 1}").get_data(as_text=True)
     assert diff.count('class="change change-') == 2
     assert 'class="change change-added"' in diff and 'class="change change-changed"' in diff
     assert "3000000.00" in diff and "&lt;b&gt;pogrubione&lt;/b&gt;" in diff
@@ -414,9 +391,7 @@ def test_the_action_plan_editor_offers_objectives_owners_and_a_polish_total(app,
     assert '<option value="Sensomed Sp. z o.o."' in html
     assert "Mazowiecka Agencja Innowacji</option>" not in html  # the observers' agency is no member
     assert "13\u00a0330\u00a0000,00\u00a0zł" in html
-    assert (
-        'type="date" class="form-control form-control-sm" data-field="start" value="2014-' in html
-    )
+    assert 'type="date" class="form-control form-control-sm" data-field="start" value="2014-' in html
 
 
 # --- preview ---------------------------------------------------------------------------------
@@ -427,9 +402,7 @@ def test_preview_renders_markdown_and_sanitises(app, accounts):
     token = csrf_from(browser.get(PAGE).get_data(as_text=True))
     text = "**gruby** <script>alert(1)</script> [klik](javascript:alert(1))"
     text += " <img src=x onerror=alert(1)>"
-    response = browser.post(
-        f"{PAGE}/preview", json={"text": text}, headers={"X-CSRFToken": token, **JSON}
-    )
+    response = browser.post(f"{PAGE}/preview", json={"text": text}, headers={"X-CSRFToken": token, **JSON})
     assert response.status_code == 200
     html = response.get_json()["html"]
     assert "<strong>gruby</strong>" in html
@@ -446,9 +419,7 @@ def test_preview_renders_markdown_and_sanitises(app, accounts):
     page = browser.get(PAGE).get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
     assert not [
-        href
-        for href in re.findall(r'<a [^>]*href="([^"]*)"', page)
-        if href.lower().startswith("javascript")
+        href for href in re.findall(r'<a [^>]*href="([^"]*)"', page) if href.lower().startswith("javascript")
     ]
 
 
@@ -474,9 +445,7 @@ def test_presence_names_the_others_here(app, accounts):
     # Leaving removes Anna at once; someone not seen for 15 s is gone too.
     assert anna.delete(f"{PAGE}/presence", headers={"X-CSRFToken": anna_token}).status_code == 204
     assert (
-        jan.post(
-            f"{PAGE}/presence", json={}, headers={"X-CSRFToken": jan_token, **JSON}
-        ).get_json()["others"]
+        jan.post(f"{PAGE}/presence", json={}, headers={"X-CSRFToken": jan_token, **JSON}).get_json()["others"]
         == []
     )
     anna.post(f"{PAGE}/presence", json={}, headers={"X-CSRFToken": anna_token, **JSON})
@@ -484,9 +453,7 @@ def test_presence_names_the_others_here(app, accounts):
         db.session.execute(update(SectionPresence).values(seen_at=utcnow() - timedelta(seconds=20)))
         db.session.commit()
     assert (
-        jan.post(
-            f"{PAGE}/presence", json={}, headers={"X-CSRFToken": jan_token, **JSON}
-        ).get_json()["others"]
+        jan.post(f"{PAGE}/presence", json={}, headers={"X-CSRFToken": jan_token, **JSON}).get_json()["others"]
         == []
     )
 
@@ -563,9 +530,7 @@ def test_queries_per_section_page_do_not_grow_with_the_sections(app, accounts):
             for size in (5, 50):
                 for key in ("s1", "s2"):  # a text section, a goals section
                     path = f"/c/q{size}/s/{key}"
-                    assert (
-                        browser.get(path).status_code == 200
-                    )  # warm (the definition is parsed once)
+                    assert browser.get(path).status_code == 200  # warm (the definition is parsed once)
                     statements.clear()
                     assert browser.get(path).status_code == 200
                     counts[size, key] = len(statements)
@@ -588,9 +553,7 @@ def test_resolve_keeps_what_does_not_overlap_whatever_the_choice():
 
 
 def test_resolve_structured_items_by_field():
-    base = [
-        {"id": "k1", "indicator": "Firmy", "unit": "", "baseline": "1", "target": "5", "year": 2020}
-    ]
+    base = [{"id": "k1", "indicator": "Firmy", "unit": "", "baseline": "1", "target": "5", "year": 2020}]
     theirs = [{**base[0], "target": "6", "unit": "szt."}]
     mine = [{**base[0], "target": "7", "year": 2021}]
     assert resolve("kpi", base, theirs, mine, "mine") == [
@@ -650,7 +613,5 @@ def test_a_structured_conflict_names_the_item_and_field_and_both_keeps_two_rows(
     rows = section(app, "action_plan", "e-medycyna").content
     assert len(rows) == len(base.content) + 1
     assert rows[0]["budget_pln"] == "3100000.00" and rows[-1]["budget_pln"] == "3200000.00"
-    assert rows[-1]["action"] == rows[0]["action"] and rows[-1]["id"] not in {
-        r["id"] for r in rows[:-1]
-    }
+    assert rows[-1]["action"] == rows[0]["action"] and rows[-1]["id"] not in {r["id"] for r in rows[:-1]}
     assert rows[1]["kpi"] == "Nowy wskaźnik"

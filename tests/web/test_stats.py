@@ -85,9 +85,7 @@ def test_dashboard_shows_the_deck_figures(client, accounts):
     assert float(_value(html, "stat-avg-organisations")) == 11
     assert _text(html, "stat-avg-organisations") == "11"
     assert _text(html, "stat-participants") == "214"
-    assert [
-        _value(html, f"stat-kind-{k}") for k in ("enterprise", "business_support", "science")
-    ] == [
+    assert [_value(html, f"stat-kind-{k}") for k in ("enterprise", "business_support", "science")] == [
         "27",
         "8",
         "9",
@@ -215,9 +213,7 @@ def test_cluster_page_shows_only_its_own_figures(client, accounts):
     assert _value(html, "stat-participants") == "48"
     assert "stat-clusters" not in html
     assert 'data-slug="krea"' not in html and "KREA" not in html
-    kinds = [
-        int(_value(html, f"stat-kind-{k}")) for k in ("enterprise", "business_support", "science")
-    ]
+    kinds = [int(_value(html, f"stat-kind-{k}")) for k in ("enterprise", "business_support", "science")]
     assert sum(kinds) == int(float(_value(html, "stat-avg-organisations"))) == 12
     # Participants per meeting: the conference and the six workshops.
     assert html.count("/c/makros/meetings/") >= 7
@@ -284,9 +280,7 @@ def _add_clusters(n: int) -> None:
             db.session.add(user)
             db.session.flush()
             db.session.add(
-                Membership(
-                    cluster_id=cluster.id, user_id=user.id, role="moderator" if j == 0 else "member"
-                )
+                Membership(cluster_id=cluster.id, user_id=user.id, role="moderator" if j == 0 else "member")
             )
             people.append(user)
         conference = Meeting(
@@ -321,9 +315,7 @@ def _add_clusters(n: int) -> None:
                 )
         for user in people:
             db.session.add(Attendance(meeting_id=conference.id, user_id=user.id))
-        sections = db.session.scalars(
-            db.select(Section).where(Section.cluster_id == cluster.id)
-        ).all()
+        sections = db.session.scalars(db.select(Section).where(Section.cluster_id == cluster.id)).all()
         for k, section in enumerate(sections[:5]):
             db.session.add(
                 SectionRevision(

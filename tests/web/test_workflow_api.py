@@ -39,9 +39,7 @@ def test_moderator_returns_and_approves_with_audit(client, tokens, app):
     returned = transition(client, moderator, "mak", "goals", "return", "Cele są zbyt ogólne")
     assert returned.status_code == 200 and returned.get_json() == {"state": "drafting"}
     with app.app_context():
-        event = db.session.scalars(
-            select(AuditEvent).where(AuditEvent.verb == "stage.return")
-        ).one()
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.verb == "stage.return")).one()
         assert event.reason == "Cele są zbyt ogólne" and event.subject == "goals"
 
 
@@ -73,15 +71,11 @@ def test_unknown_stage_404_unknown_action_422_long_reason(client, tokens):
 
 def test_reopen_flags_later_stages_and_voids_signoffs(client, tokens, app):
     moderator = tokens("moderator", "klaster-chemiczny")
-    response = transition(
-        client, moderator, "klaster-chemiczny", "goals", "reopen", "Nowe dane z GUS"
-    )
+    response = transition(client, moderator, "klaster-chemiczny", "goals", "reopen", "Nowe dane z GUS")
     assert response.status_code == 200
     with app.app_context():
         stages = {
-            s.key: s
-            for s in db.session.scalars(select(Stage))
-            if s.cluster.slug == "klaster-chemiczny"
+            s.key: s for s in db.session.scalars(select(Stage)) if s.cluster.slug == "klaster-chemiczny"
         }
         assert stages["goals"].state == "drafting"
         assert stages["actions"].needs_review and stages["approval"].needs_review
@@ -102,9 +96,7 @@ def test_signoffs_reach_quorum_then_adoption(client, tokens, accounts, app):
     members = [a["email"] for a in accounts.all if a["cluster"] == slug and a["role"] == "member"]
     signed = 0
     for email in members:
-        response = client.post(
-            f"/api/v1/clusters/{slug}/signoffs", headers=bearer(api_token(client, email))
-        )
+        response = client.post(f"/api/v1/clusters/{slug}/signoffs", headers=bearer(api_token(client, email)))
         assert response.status_code in (201, 409)
         signed += response.status_code == 201
         if transition(client, moderator, slug, "approval", "approve").status_code == 200:
@@ -122,10 +114,7 @@ def test_sign_twice_is_409_and_observer_may_not_sign(client, tokens):
     assert {first.status_code, second.status_code} <= {201, 409}
     assert second.status_code == 409
     observer = tokens("observer", "klaster-chemiczny")
-    assert (
-        client.post("/api/v1/clusters/klaster-chemiczny/signoffs", headers=observer).status_code
-        == 403
-    )
+    assert client.post("/api/v1/clusters/klaster-chemiczny/signoffs", headers=observer).status_code == 403
 
 
 def test_two_moderators_approving_at_once_make_one_transition(golden, tmp_path, accounts):

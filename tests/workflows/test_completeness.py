@@ -15,9 +15,7 @@ def goal(gid: str, *objectives: str) -> dict:
         "id": gid,
         "title": f"Cel {gid}",
         "description": "",
-        "objectives": [
-            {"id": o, "title": f"Cel operacyjny {o}", "description": ""} for o in objectives
-        ],
+        "objectives": [{"id": o, "title": f"Cel operacyjny {o}", "description": ""} for o in objectives],
     }
 
 

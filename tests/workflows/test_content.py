@@ -404,9 +404,7 @@ BAD = [
 
 
 @pytest.mark.parametrize(("kind", "given", "field", "code", "params"), BAD)
-def test_bad_content_is_refused(
-    kind: str, given: object, field: str, code: str, params: dict | None
-) -> None:
+def test_bad_content_is_refused(kind: str, given: object, field: str, code: str, params: dict | None) -> None:
     with pytest.raises(ContentError) as err:
         normalize_content(kind, given)
     assert (err.value.field, err.value.code) == (field, code)

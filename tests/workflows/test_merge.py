@@ -76,10 +76,7 @@ TEXT = [
         "# Wizja\n\nKlaster rośnie.\n\n# Misja\n\nWspieramy firmy.\n",
         "# Wizja\n\nKlaster rośnie szybko.\n\n# Misja\n\nWspieramy firmy.\n",
         "# Wizja\n\nKlaster rośnie.\n\n# Misja\n\nWspieramy firmy i uczelnie.\n\n# Cele\n",
-        ok(
-            "# Wizja\n\nKlaster rośnie szybko.\n\n"
-            "# Misja\n\nWspieramy firmy i uczelnie.\n\n# Cele\n"
-        ),
+        ok("# Wizja\n\nKlaster rośnie szybko.\n\n# Misja\n\nWspieramy firmy i uczelnie.\n\n# Cele\n"),
         id="markdown paragraphs",
     ),
     pytest.param("a\nb\nc\n", "", "a\nb\nc\n", ok(""), id="theirs cleared it"),
@@ -242,9 +239,7 @@ def test_your_addition_stays_where_you_put_it() -> None:
 def test_order_follows_the_side_that_reordered() -> None:
     edited = {**A1, "owner": "Y"}
     assert merge("action_plan", BASE_ROWS, [A2, A1], [edited, A2]) == ok([A2, edited])
-    assert merge("action_plan", BASE_ROWS, [edited, A2, NEW_A3], [A2, A1]) == ok(
-        [A2, edited, NEW_A3]
-    )
+    assert merge("action_plan", BASE_ROWS, [edited, A2, NEW_A3], [A2, A1]) == ok([A2, edited, NEW_A3])
 
 
 def test_merged_dates_that_end_before_they_start_are_a_conflict() -> None:
@@ -311,17 +306,13 @@ def test_objective_field_conflict_has_the_nested_path() -> None:
 
 def test_goal_deleted_while_an_objective_was_added_is_a_conflict() -> None:
     grown = goal(G2, O3, {"id": "o4", "title": "Doktoraty", "description": ""})
-    assert merge("goals", BASE_GOALS, [G1], [G1, grown]) == clash(
-        Conflict("goals[g2]", G2, None, grown)
-    )
+    assert merge("goals", BASE_GOALS, [G1], [G1, grown]) == clash(Conflict("goals[g2]", G2, None, grown))
 
 
 def test_objective_moved_on_one_side_is_moved() -> None:
     theirs = [goal(G1, O1), goal(G2, O3, O2)]
     yours = [goal(G1, O1, O2, title="Eksport!"), G2]
-    assert merge("goals", BASE_GOALS, theirs, yours) == ok(
-        [goal(G1, O1, title="Eksport!"), goal(G2, O3, O2)]
-    )
+    assert merge("goals", BASE_GOALS, theirs, yours) == ok([goal(G1, O1, title="Eksport!"), goal(G2, O3, O2)])
 
 
 def test_objective_moved_into_different_goals_is_a_conflict() -> None:
@@ -329,9 +320,7 @@ def test_objective_moved_into_different_goals_is_a_conflict() -> None:
     base = [*BASE_GOALS, g3]
     theirs = [goal(G1, O1), G2, goal(g3, O2)]
     yours = [goal(G1, O1), goal(G2, O3, O2), g3]
-    assert merge("goals", base, theirs, yours) == clash(
-        Conflict("goals[g3].objectives[o2]", O2, O2, O2)
-    )
+    assert merge("goals", base, theirs, yours) == clash(Conflict("goals[g3].objectives[o2]", O2, O2, O2))
 
 
 def test_goals_added_on_both_sides_renumber_yours_with_their_objectives() -> None:

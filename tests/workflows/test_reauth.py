@@ -63,9 +63,7 @@ def test_admins_keep_their_own_way_in():
 
 
 def test_only_sign_in_and_rights_are_sensitive_in_a_persons_edit():
-    assert (
-        changes_to_person(email_changed=False, admin_changed=False, active_changed=False) == set()
-    )
+    assert changes_to_person(email_changed=False, admin_changed=False, active_changed=False) == set()
     assert changes_to_person(email_changed=True, admin_changed=False, active_changed=True) == {
         SensitiveChange.PERSON_EMAIL,
         SensitiveChange.PERSON_ACTIVE,

@@ -51,10 +51,7 @@ NOT_MET = QuorumStatus(met=False, signed=4, total=11, needed=6, missing_kinds=("
 
 def facts(*states: str, **overrides: StageFacts) -> list[StageFacts]:
     """Facts for the default definition's four stages, in order, clean unless overridden."""
-    result = [
-        StageFacts(key, StageState(state))
-        for key, state in zip(DEFN.stage_keys, states, strict=False)
-    ]
+    result = [StageFacts(key, StageState(state)) for key, state in zip(DEFN.stage_keys, states, strict=False)]
     return [overrides.get(f.key, f) for f in result]
 
 
@@ -79,9 +76,7 @@ def test_every_cell(state: str, action: str, role: Role | None) -> None:
     if forbidden:
         assert decision.codes == ("role_forbidden",)
     elif target is None:
-        assert decision.unmet == (
-            Unmet("invalid_transition", (("state", state), ("action", action))),
-        )
+        assert decision.unmet == (Unmet("invalid_transition", (("state", state), ("action", action))),)
     else:
         assert decision.unmet == ()
 
@@ -89,9 +84,7 @@ def test_every_cell(state: str, action: str, role: Role | None) -> None:
 def test_open_needs_every_earlier_stage_approved() -> None:
     decision = decide(DEFN, facts(D, R, L, L), "actions", "open", Role.MODERATOR)
     assert not decision.allowed and not decision.forbidden
-    assert decision.unmet == (
-        Unmet("previous_stage_not_approved", (("stages", ("diagnosis", "goals")),)),
-    )
+    assert decision.unmet == (Unmet("previous_stage_not_approved", (("stages", ("diagnosis", "goals")),)),)
     assert decide(DEFN, facts(A, A, L, L), "actions", "open", Role.MODERATOR).allowed
     assert decide(DEFN, facts(L, L, L, L), "diagnosis", "open", Role.ADMIN).allowed
 
@@ -214,9 +207,7 @@ def test_available_actions_are_the_buttons() -> None:
     assert available_actions(DEFN, stages, "goals", Role.OBSERVER) == []
     assert available_actions(DEFN, stages, "goals", None) == []
     drafting = facts(A, D, L, L)
-    assert [b.action for b in available_actions(DEFN, drafting, "goals", Role.MEMBER)] == [
-        Action.SUBMIT
-    ]
+    assert [b.action for b in available_actions(DEFN, drafting, "goals", Role.MEMBER)] == [Action.SUBMIT]
     assert available_actions(DEFN, facts(A, A, L, L), "actions", Role.ADMIN)[0].allowed
 
 

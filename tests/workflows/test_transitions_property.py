@@ -97,12 +97,8 @@ class Model:
 
 
 ROLES = st.sampled_from([None, *Role])
-REASONS = st.one_of(
-    st.none(), st.just(""), st.just("  "), st.text(max_size=12), st.just("x" * 2001)
-)
-MEMBERS = st.dictionaries(
-    st.integers(1, 12), st.sampled_from(ORGANISATION_KINDS), min_size=1, max_size=8
-)
+REASONS = st.one_of(st.none(), st.just(""), st.just("  "), st.text(max_size=12), st.just("x" * 2001))
+MEMBERS = st.dictionaries(st.integers(1, 12), st.sampled_from(ORGANISATION_KINDS), min_size=1, max_size=8)
 
 
 class WorkflowMachine(RuleBasedStateMachine):
@@ -196,9 +192,7 @@ class WorkflowMachine(RuleBasedStateMachine):
             assert self.model.quorum().met
 
 
-WorkflowMachine.TestCase.settings = settings(
-    max_examples=150, stateful_step_count=60, deadline=None
-)
+WorkflowMachine.TestCase.settings = settings(max_examples=150, stateful_step_count=60, deadline=None)
 TestWorkflowMachine = WorkflowMachine.TestCase
 
 

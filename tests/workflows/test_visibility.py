@@ -177,9 +177,7 @@ def test_the_models_know_the_same_visibilities_and_kinds():
 ROOT = Path(__file__).resolve().parents[2]
 SCANNED = ("webapp", "worker", "charts", "scripts")
 THE_ONE_PLACE = "webapp/comments/queries.py"
-VISIBILITY_FILTERS = frozenset(
-    {"visible_to", "_visible_to_user", "_seen_by_everyone", "_open_objection"}
-)
+VISIBILITY_FILTERS = frozenset({"visible_to", "_visible_to_user", "_seen_by_everyone", "_open_objection"})
 TEXT_SQL = re.compile(r"\b(from|join|update|into)\s+\"?comments\b", re.IGNORECASE)
 
 
@@ -221,9 +219,7 @@ def comment_reads(tree: ast.AST) -> list[int]:
             isinstance(node, ast.Attribute) and node.attr == "Comment"
         )
         is_sql = (
-            isinstance(node, ast.Constant)
-            and isinstance(node.value, str)
-            and TEXT_SQL.search(node.value)
+            isinstance(node, ast.Constant) and isinstance(node.value, str) and TEXT_SQL.search(node.value)
         )
         if is_model or is_sql:
             lines.append(node.lineno)
@@ -273,9 +269,7 @@ def test_every_comment_query_carries_the_visibility_filter():
     for node in tree.body:
         if not isinstance(node, ast.FunctionDef) or not comment_reads(node):
             continue
-        runs_query = any(
-            isinstance(n, ast.Attribute) and n.attr == "session" for n in ast.walk(node)
-        )
+        runs_query = any(isinstance(n, ast.Attribute) and n.attr == "session" for n in ast.walk(node))
         if runs_query:  # (the helpers that only build filters run nothing themselves)
             names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
             if not names & VISIBILITY_FILTERS:

@@ -20,9 +20,7 @@ from webapp.i18n_labels import kind_choices, sector_choices
 
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    kind = SelectField(
-        _l("Kind of organisation"), choices=kind_choices, validators=[DataRequired()]
-    )
+    kind = SelectField(_l("Kind of organisation"), choices=kind_choices, validators=[DataRequired()])
     nip = StringField(_l("NIP (optional)"), validators=[Optional(), Length(max=20)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
     submit = SubmitField(_l("Add organisation"))
@@ -61,9 +59,7 @@ class PersonForm(FlaskForm):
 
 class ClusterForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    slug = StringField(
-        _l("Short name (in addresses)"), validators=[DataRequired(), Length(max=60)]
-    )
+    slug = StringField(_l("Short name (in addresses)"), validators=[DataRequired(), Length(max=60)])
     sector = SelectField(_l("Sector"), choices=sector_choices, validators=[DataRequired()])
     goal = TextAreaField(_l("Goal"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Create cluster"))

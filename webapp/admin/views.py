@@ -40,9 +40,7 @@ def organisations():
     status = 200
     if form.validate_on_submit():
         try:
-            create_organisation(
-                form.name.data, form.kind.data, form.nip.data or "", form.city.data or ""
-            )
+            create_organisation(form.name.data, form.kind.data, form.nip.data or "", form.city.data or "")
         except (Invalid, Duplicate) as problem:
             _field_error(form, problem)
             status = 422
@@ -68,8 +66,7 @@ SENSITIVE_NEW_PERSON = changes_to_new_person(is_admin=True)
 def users():
     form = UserForm()
     form.organisation_id.choices = [
-        (o.id, o.name)
-        for o in db.session.scalars(select(Organisation).order_by(Organisation.name))
+        (o.id, o.name) for o in db.session.scalars(select(Organisation).order_by(Organisation.name))
     ]
     asks = reauth.needed(*SENSITIVE_NEW_PERSON)
     if not asks:
@@ -99,24 +96,18 @@ def users():
         status = 422
     people = db.session.scalars(select(User).order_by(User.name)).all()
     counts = dict(
-        db.session.execute(
-            select(Membership.user_id, func.count()).group_by(Membership.user_id)
-        ).all()
+        db.session.execute(select(Membership.user_id, func.count()).group_by(Membership.user_id)).all()
     )
     return render_template("admin/users.html", form=form, people=people, counts=counts), status
 
 
 #: Why an admin may not make a change to an account (workflows.reauth.person_change_refusal).
 REFUSALS = {
-    "own_admin": lambda: _(
-        "You cannot withdraw your own administrator rights; ask another administrator."
-    ),
+    "own_admin": lambda: _("You cannot withdraw your own administrator rights; ask another administrator."),
     "own_account": lambda: _("You cannot disable your own account."),
 }
 NO_ORGANISATION = 0
-SENSITIVE_PERSON_CHANGES = changes_to_person(
-    email_changed=True, admin_changed=True, active_changed=True
-)
+SENSITIVE_PERSON_CHANGES = changes_to_person(email_changed=True, admin_changed=True, active_changed=True)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -128,8 +119,7 @@ def person(user_id: int):
     if not form.is_submitted():
         form.organisation_id.data = person.organisation_id or NO_ORGANISATION
     form.organisation_id.choices = [(NO_ORGANISATION, _("(none)"))] + [
-        (o.id, o.name)
-        for o in db.session.scalars(select(Organisation).order_by(Organisation.name))
+        (o.id, o.name) for o in db.session.scalars(select(Organisation).order_by(Organisation.name))
     ]
     changes = changes_to_person(
         email_changed=lookup_key(form.email.data) != person.email,
@@ -182,9 +172,7 @@ def clusters():
     status = 200
     if form.validate_on_submit():
         try:
-            cluster = create_cluster(
-                form.slug.data, form.name.data, form.sector.data, form.goal.data or ""
-            )
+            cluster = create_cluster(form.slug.data, form.name.data, form.sector.data, form.goal.data or "")
         except (Invalid, Duplicate) as problem:
             _field_error(form, problem)
             status = 422

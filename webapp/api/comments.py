@@ -110,9 +110,7 @@ class CommentState(Schema):
 
 
 def _section(cluster: Cluster, key: str) -> Section:
-    section = db.session.scalar(
-        select(Section).where(Section.cluster_id == cluster.id, Section.key == key)
-    )
+    section = db.session.scalar(select(Section).where(Section.cluster_id == cluster.id, Section.key == key))
     if section is None:
         raise ApiError(404, "not_found")
     return section
@@ -211,9 +209,7 @@ def _run(verb, *args) -> None:  # noqa: ANN001
 def comment_resolve(body: dict, comment_id: int) -> dict:
     comment, cluster, section, role = _found(comment_id)
     user = current_user._get_current_object()
-    _run(
-        resolve_comment, cluster, section, comment, user, role, (body or {}).get("resolution") or ""
-    )
+    _run(resolve_comment, cluster, section, comment, user, role, (body or {}).get("resolution") or "")
     db.session.commit()
     return {"id": comment_id, "resolved": True}
 

@@ -71,9 +71,7 @@ class ClusterRequest(Strict):
 
 class MemberRequest(Strict):
     user_id = fields.Integer(required=True)
-    role = fields.String(
-        required=True, validate=validate.OneOf([r.value for r in MEMBERSHIP_ROLES])
-    )
+    role = fields.String(required=True, validate=validate.OneOf([r.value for r in MEMBERSHIP_ROLES]))
 
 
 class ClusterSummary(Schema):
@@ -130,9 +128,7 @@ class SectionBody(Schema):
 
 class SectionSave(Strict):
     content = fields.Raw(required=True, allow_none=False)
-    base_revision = fields.Integer(
-        load_default=None, allow_none=True, validate=validate.Range(min=0)
-    )
+    base_revision = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
 
 
 class SaveResponse(Schema):

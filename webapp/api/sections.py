@@ -71,9 +71,7 @@ def put_section(body: dict, slug: str, key: str):  # noqa: ANN201
     section, stage = section_of(cluster, key)
     refusal = edit_refusal(role, stage.state)
     if refusal:
-        raise ApiError(
-            403 if refusal == ROLE_FORBIDDEN else 409, refusal, read_only_message(refusal)
-        )
+        raise ApiError(403 if refusal == ROLE_FORBIDDEN else 409, refusal, read_only_message(refusal))
     base = _base_revision(section, body.get("base_revision"))
     try:
         result = save_section(section, body["content"], base, current_user)

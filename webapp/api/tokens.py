@@ -32,9 +32,7 @@ def auth_token(body: dict) -> dict:
                 ),
                 retry_after=refused.retry_after,
             ) from None
-        raise ApiError(
-            401, "invalid_credentials", _("The email or password is not correct.")
-        ) from None
+        raise ApiError(401, "invalid_credentials", _("The email or password is not correct.")) from None
     token = tokens.issue(user)
     db.session.commit()
     auditlog.event("signin", user_id=user.id, via="api")

@@ -20,9 +20,7 @@ class LoginForm(FlaskForm):
 
 class PasswordChangeForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
-    new = PasswordField(
-        _l("New password"), validators=[DataRequired(), Length(min=MIN_LENGTH, max=500)]
-    )
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=MIN_LENGTH, max=500)])
     repeat = PasswordField(
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))],
@@ -46,9 +44,7 @@ class InvitationForm(FlaskForm):
     """An invited person sets their name and password (webapp.people.invitations)."""
 
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    password = PasswordField(
-        _l("New password"), validators=[DataRequired(), Length(min=MIN_LENGTH, max=500)]
-    )
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=MIN_LENGTH, max=500)])
     repeat = PasswordField(
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],

@@ -25,15 +25,12 @@ class SignInRefused(Exception):
 #: Why an address is refused, in the person's language (workflows.emails.Reason).
 ADDRESS_REFUSALS: dict[emails.Reason, Callable[[], str]] = {
     emails.Reason.SYNTAX: lambda: _("Give a valid email address."),
-    emails.Reason.SEVERAL: lambda: _(
-        "Give one email address, without commas, semicolons or a second “@”."
-    ),
+    emails.Reason.SEVERAL: lambda: _("Give one email address, without commas, semicolons or a second “@”."),
     emails.Reason.INVISIBLE: lambda: _(
         "The email address holds an invisible or control character; type it again."
     ),
     emails.Reason.DISGUISED: lambda: _(
-        "The email address holds full-width or ornamental characters; "
-        "type it with ordinary letters."
+        "The email address holds full-width or ornamental characters; type it with ordinary letters."
     ),
     emails.Reason.MIXED_SCRIPT: lambda: _(
         "The email address mixes letters of different alphabets "

@@ -50,9 +50,7 @@ def start(user: User, remember: bool) -> LoginSession:
 
 def load(token: str) -> LoginSession | None:
     """The live session for a cookie's token, or None (revoked, expired, idle, disabled)."""
-    login = db.session.scalar(
-        select(LoginSession).where(LoginSession.token_hash == token_hash(token))
-    )
+    login = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == token_hash(token)))
     if login is None or login.revoked_at is not None or not login.user.active:
         return None
     now = utcnow()

@@ -50,9 +50,7 @@ def create_cluster(
     """A new cluster: its first stage drafting, the others locked, every section empty."""
     slug = (slug or "").strip().lower()
     if not SLUG_RE.fullmatch(slug) or len(slug) > 60:
-        raise Invalid(
-            "slug", _("The short name may hold only lower-case letters, digits and hyphens.")
-        )
+        raise Invalid("slug", _("The short name may hold only lower-case letters, digits and hyphens."))
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise Invalid("name", _("Give the cluster's name (at most 200 characters)."))
@@ -101,18 +99,14 @@ def set_member(cluster: Cluster, user: User, role: str) -> Membership:
         select(Membership).where(Membership.cluster_id == cluster.id, Membership.user_id == user.id)
     )
     if membership is None and not user.active:
-        raise Invalid(
-            "user", _("This account is disabled; ask the agency to enable it before adding it.")
-        )
+        raise Invalid("user", _("This account is disabled; ask the agency to enable it before adding it."))
     if membership is None:
         membership = Membership(cluster=cluster, user=user, role=role)
         db.session.add(membership)
         audit.record("member.add", cluster, subject=user.email, role=role)
         auditlog.event("member.role", cluster=cluster.slug, member_id=user.id, role=role)
     elif membership.role != role:
-        audit.record(
-            "member.role", cluster, subject=user.email, role=role, previous=membership.role
-        )
+        audit.record("member.role", cluster, subject=user.email, role=role, previous=membership.role)
         auditlog.event(
             "member.role",
             cluster=cluster.slug,

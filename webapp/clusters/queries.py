@@ -35,9 +35,7 @@ def definition_of(cluster: Cluster) -> WorkflowDefinition:
     import json
 
     record: WorkflowDefinitionRecord = cluster.definition_record
-    return _parse_record(
-        record.id, record.key, record.version, json.dumps(record.body, sort_keys=True)
-    )
+    return _parse_record(record.id, record.key, record.version, json.dumps(record.body, sort_keys=True))
 
 
 def stages_with_sections(cluster: Cluster) -> list[tuple[Stage, list[Section]]]:

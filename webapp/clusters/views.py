@@ -33,12 +33,9 @@ def _member_form(cluster: Cluster, *, blank: bool = False) -> MemberForm:
     """The member form; its lists hold the cluster's people and organisations only."""
     form = MemberForm(formdata=None) if blank else MemberForm()
     form.user_id.choices = [(NONE, _("— choose —"))] + [
-        (u.id, f"{u.name} ({u.organisation.name})" if u.organisation else u.name)
-        for u in colleagues(cluster)
+        (u.id, f"{u.name} ({u.organisation.name})" if u.organisation else u.name) for u in colleagues(cluster)
     ]
-    form.organisation_id.choices = [(NONE, _("(none)"))] + [
-        (o.id, o.name) for o in organisations_of(cluster)
-    ]
+    form.organisation_id.choices = [(NONE, _("(none)"))] + [(o.id, o.name) for o in organisations_of(cluster)]
     return form
 
 
@@ -117,8 +114,7 @@ def add_member(slug: str):
     if added.invited is not None:
         flash(
             _(
-                "%(email)s has no account yet: an invitation to set a password was sent to "
-                "that address.",
+                "%(email)s has no account yet: an invitation to set a password was sent to that address.",
                 email=user.email,
             ),
             "success",
@@ -136,9 +132,7 @@ def delete_member(slug: str, membership_id: int):
     if membership is None or membership.cluster_id != cluster.id or not form.validate_on_submit():
         abort(404)
     if reauth.needed(SensitiveChange.MEMBER_REMOVE):
-        return reauth.confirm_page_redirect(
-            url_for("clusters.detail", slug=slug, _anchor="members")
-        )
+        return reauth.confirm_page_redirect(url_for("clusters.detail", slug=slug, _anchor="members"))
     name = membership.user.name
     remove_member(cluster, membership)
     db.session.commit()

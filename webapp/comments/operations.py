@@ -213,9 +213,7 @@ def _removed(comment: Comment) -> bool:
     return comment.deleted_at is not None or comment.hidden_reason is not None
 
 
-def edit_comment(
-    cluster: Cluster, section: Section, comment: Comment, user: User, body: object
-) -> Comment:
+def edit_comment(cluster: Cluster, section: Section, comment: Comment, user: User, body: object) -> Comment:
     """The author rewrites their comment within the edit window; newly named people are told."""
     if _removed(comment):
         raise NotAllowed(_("This comment was removed."))
@@ -277,9 +275,7 @@ def hide_comment(
     if comment.hidden_reason is not None:
         return
     comment.hidden_reason = text
-    audit.record(
-        "comment.hide", cluster, subject=f"{section.key}#{comment.id}", reason=text, actor=user
-    )
+    audit.record("comment.hide", cluster, subject=f"{section.key}#{comment.id}", reason=text, actor=user)
     db.session.flush()
 
 

@@ -100,9 +100,7 @@ def comment_index(section: Section, role: Role | str | None) -> CommentIndex:
     )
 
 
-def comments_by_id(
-    section: Section, ids: list[int], role: Role | str | None
-) -> dict[int, Comment]:
+def comments_by_id(section: Section, ids: list[int], role: Role | str | None) -> dict[int, Comment]:
     """These comments of the section (one page's worth), those the reader may see."""
     if not ids:
         return {}
@@ -133,16 +131,12 @@ def counts_by_section(cluster: Cluster, role: Role | str | None) -> dict[int, in
     return dict(rows)
 
 
-def comment_in_section(
-    section: Section, comment_id: int | None, role: Role | str | None
-) -> Comment | None:
+def comment_in_section(section: Section, comment_id: int | None, role: Role | str | None) -> Comment | None:
     """One comment of this section, if the reader may see it (else None, as if absent)."""
     if comment_id is None:
         return None
     return db.session.scalar(
-        select(Comment).where(
-            Comment.id == comment_id, Comment.section_id == section.id, visible_to(role)
-        )
+        select(Comment).where(Comment.id == comment_id, Comment.section_id == section.id, visible_to(role))
     )
 
 
@@ -249,11 +243,7 @@ def rows_for_backup(cluster: Cluster) -> list[dict]:
     the operator's full copy of the data, so read as the admin role reads (every
     visibility, removed and hidden ones too)."""
     table = Comment.__table__
-    query = (
-        select(table)
-        .where(table.c.cluster_id == cluster.id, visible_to(Role.ADMIN))
-        .order_by(table.c.id)
-    )
+    query = select(table).where(table.c.cluster_id == cluster.id, visible_to(Role.ADMIN)).order_by(table.c.id)
     return [dict(row) for row in db.session.execute(query).mappings()]
 
 
@@ -292,9 +282,7 @@ def cluster_people(cluster: Cluster) -> list[Person]:
         .where(Membership.cluster_id == cluster.id, User.active.is_(True))
         .order_by(User.name)
     ).all()
-    return [
-        Person(uid, name, Role.ADMIN if admin else Role(role)) for uid, name, admin, role in rows
-    ]
+    return [Person(uid, name, Role.ADMIN if admin else Role(role)) for uid, name, admin, role in rows]
 
 
 def roles_of(cluster: Cluster, user_ids: set[int]) -> dict[int, Role]:
@@ -303,9 +291,7 @@ def roles_of(cluster: Cluster, user_ids: set[int]) -> dict[int, Role]:
         return {}
     rows = db.session.execute(
         select(User.id, User.is_admin, Membership.role)
-        .outerjoin(
-            Membership, and_(Membership.user_id == User.id, Membership.cluster_id == cluster.id)
-        )
+        .outerjoin(Membership, and_(Membership.user_id == User.id, Membership.cluster_id == cluster.id))
         .where(User.id.in_(user_ids), User.active.is_(True))
     ).all()
     result: dict[int, Role] = {}

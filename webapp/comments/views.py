@@ -205,9 +205,7 @@ def _thread(part: paging.Part, loaded: dict[int, Comment]) -> queries.Thread:
 
 
 def _section(cluster: Cluster, key: str) -> Section:
-    section = db.session.scalar(
-        select(Section).where(Section.cluster_id == cluster.id, Section.key == key)
-    )
+    section = db.session.scalar(select(Section).where(Section.cluster_id == cluster.id, Section.key == key))
     if section is None:
         abort(404)
     return section
@@ -328,9 +326,7 @@ ACTIONS: dict[str, CommentAction] = {
     "hide": CommentAction(
         Permission.HIDE_COMMENT,
         HideForm,
-        lambda c, s, comment, me, role, form: hide_comment(
-            c, s, comment, me, role, form.reason.data
-        ),
+        lambda c, s, comment, me, role, form: hide_comment(c, s, comment, me, role, form.reason.data),
         _l("The comment is hidden."),
     ),
     "resolve": CommentAction(

@@ -75,9 +75,7 @@ def load_demo() -> bool:
     password_hash = hash_password(demo_password())  # one slow hash, shared by the demo people
     agency = create_organisation(*AGENCY[:2], city=AGENCY[2])
     admin = create_user(ADMIN_EMAIL, "Administrator Agencji", "", agency.id, True, password_hash)
-    orgs = {
-        name: create_organisation(name, kind, city=city) for name, kind, city, _ in ORGANISATIONS
-    }
+    orgs = {name: create_organisation(name, kind, city=city) for name, kind, city, _ in ORGANISATIONS}
     reps = _representatives(orgs, password_hash)
     for index, spec in enumerate(CLUSTERS):
         cluster = create_cluster(spec["slug"], spec["name"], spec["sector"], spec["goal"])
@@ -100,9 +98,7 @@ def _representatives(orgs: dict[str, Organisation], password_hash: str) -> dict[
 def _members(cluster, slug, orgs, reps, agency, password_hash, index) -> None:  # noqa: ANN001
     names = [name for name, _k, _c, clusters in ORGANISATIONS if slug in clusters]
     # The coordinator: the first business-support institution whose home cluster this is.
-    home_support = next(
-        n for n, k, _c, cs in ORGANISATIONS if k == "business_support" and cs[0] == slug
-    )
+    home_support = next(n for n, k, _c, cs in ORGANISATIONS if k == "business_support" and cs[0] == slug)
     for name in names:
         role = "moderator" if name == home_support else "member"
         set_member(cluster, reps[name], role)
@@ -216,9 +212,7 @@ def _meetings(cluster: Cluster, spec: dict) -> None:
         ("action_plan", "financing"),
         ("governance", "risks", "kpi", "summary"),
     ]
-    for number, ((year, month), keys) in enumerate(
-        zip(WORKSHOP_MONTHS, topics, strict=True), start=1
-    ):
+    for number, ((year, month), keys) in enumerate(zip(WORKSHOP_MONTHS, topics, strict=True), start=1):
         day = 4 + (CONFERENCE_DAYS[slug] + number * 3) % 20
         meeting = Meeting(
             cluster_id=cluster.id,
@@ -237,9 +231,7 @@ def _meetings(cluster: Cluster, spec: dict) -> None:
         present = [p for i, p in enumerate(people) if (i + number) % 4 != 0]
         for person in present:
             db.session.add(
-                Attendance(
-                    meeting_id=meeting.id, user_id=person.id, organisation_id=person.organisation_id
-                )
+                Attendance(meeting_id=meeting.id, user_id=person.id, organisation_id=person.organisation_id)
             )
     db.session.flush()
 

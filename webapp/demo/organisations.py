@@ -20,8 +20,7 @@ CLUSTERS: list[dict] = [
         "slug": "e-medycyna",
         "name": "Mazowiecki Klaster e-Medycyny",
         "sector": "medical",
-        "goal": "Rozwój usług e-zdrowia i telemedycyny we współpracy firm, szpitali "
-        "i uczelni regionu.",
+        "goal": "Rozwój usług e-zdrowia i telemedycyny we współpracy firm, szpitali i uczelni regionu.",
         "conference_participants": 41,
     },
     {
@@ -42,8 +41,7 @@ CLUSTERS: list[dict] = [
         "slug": "klaster-chemiczny",
         "name": "Mazowiecki Klaster Chemiczny",
         "sector": "chemical",
-        "goal": "Wspólne projekty badawczo-rozwojowe i inwestycje przedsiębiorstw "
-        "chemicznych Mazowsza.",
+        "goal": "Wspólne projekty badawczo-rozwojowe i inwestycje przedsiębiorstw chemicznych Mazowsza.",
         "conference_participants": 42,
     },
 ]

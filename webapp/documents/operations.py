@@ -22,10 +22,7 @@ class Requested:
 
 def latest(cluster: Cluster) -> Document | None:
     return db.session.scalar(
-        select(Document)
-        .where(Document.cluster_id == cluster.id)
-        .order_by(Document.version.desc())
-        .limit(1)
+        select(Document).where(Document.cluster_id == cluster.id).order_by(Document.version.desc()).limit(1)
     )
 
 
@@ -43,10 +40,7 @@ def request_document(cluster: Cluster, user: User | None) -> Requested:
             return Requested(previous, created=True)
         return Requested(previous, created=False)
     version = (
-        db.session.scalar(
-            select(func.max(Document.version)).where(Document.cluster_id == cluster.id)
-        )
-        or 0
+        db.session.scalar(select(func.max(Document.version)).where(Document.cluster_id == cluster.id)) or 0
     ) + 1
     now = utcnow()
     document = Document(
@@ -60,9 +54,7 @@ def request_document(cluster: Cluster, user: User | None) -> Requested:
         created_at=now,
     )
     db.session.add(document)
-    audit.record(
-        "document.request", cluster, subject=f"v{version}", actor=user, final=document.final
-    )
+    audit.record("document.request", cluster, subject=f"v{version}", actor=user, final=document.final)
     db.session.flush()
     return Requested(document, created=True)
 

@@ -42,17 +42,11 @@ def changed_sections(newer: Document, older: Document | None) -> list[str]:
     def revisions(doc: Document | None) -> dict[str, int]:
         if doc is None:
             return {}
-        return {
-            s["key"]: s["revision"] for st in doc.snapshot.get("stages", []) for s in st["sections"]
-        }
+        return {s["key"]: s["revision"] for st in doc.snapshot.get("stages", []) for s in st["sections"]}
 
     before = revisions(older)
-    titles = {
-        s["key"]: s["title"] for st in newer.snapshot.get("stages", []) for s in st["sections"]
-    }
-    return [
-        titles[k] for k, rev in revisions(newer).items() if before.get(k) != rev and (older or rev)
-    ]
+    titles = {s["key"]: s["title"] for st in newer.snapshot.get("stages", []) for s in st["sections"]}
+    return [titles[k] for k, rev in revisions(newer).items() if before.get(k) != rev and (older or rev)]
 
 
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -66,5 +60,3 @@ def download_name(document: Document) -> str:
     base = name[:80].rstrip("-") or cluster.get("slug") or "klaster"
     kind = "przyjeta" if document.final else "robocza"
     return f"strategia-{base}-v{document.version}-{kind}.docx"
-
-

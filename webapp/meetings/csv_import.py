@@ -162,10 +162,7 @@ def fold(text: str) -> str:
 def _decode(data: bytes) -> tuple[str, str]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
         raise _SheetProblem(
-            _(
-                "The file is in UTF-16 or is not a text file. "
-                "Save it as CSV in UTF-8 or Windows-1250."
-            )
+            _("The file is in UTF-16 or is not a text file. Save it as CSV in UTF-8 or Windows-1250.")
         )
     try:
         return data.decode("utf-8-sig"), "UTF-8"
@@ -179,10 +176,7 @@ def _decode(data: bytes) -> tuple[str, str]:
         ) from None
     if _LATIN2_SIGNS & set(text):
         raise _SheetProblem(
-            _(
-                "The file seems to be in ISO-8859-2, not UTF-8 or Windows-1250. "
-                "Save it again as CSV in UTF-8."
-            )
+            _("The file seems to be in ISO-8859-2, not UTF-8 or Windows-1250. Save it again as CSV in UTF-8.")
         )
     return text, "Windows-1250"
 
@@ -214,13 +208,9 @@ def _columns(header: list[str]) -> list[str]:
     doubled = sorted({c for c in columns if columns.count(c) > 1})
     if doubled:
         names = [TEMPLATE_HEADERS[COLUMNS.index(c)] for c in doubled]
-        raise _SheetProblem(
-            _("Columns appear twice on line 1: %(columns)s.", columns=", ".join(names))
-        )
+        raise _SheetProblem(_("Columns appear twice on line 1: %(columns)s.", columns=", ".join(names)))
     if "name" not in columns:
-        raise _SheetProblem(
-            _("The column %(column)s is missing (line 1).", column=TEMPLATE_HEADERS[0])
-        )
+        raise _SheetProblem(_("The column %(column)s is missing (line 1).", column=TEMPLATE_HEADERS[0]))
     return columns
 
 
@@ -238,9 +228,7 @@ def _check_row(row: SheetRow, context: SheetContext) -> None:
     if not row.name:
         errors.append(_("The name is missing."))
     if len(row.name) > MAX_TEXT or len(row.organisation) > MAX_TEXT:
-        errors.append(
-            _("A name or organisation is longer than %(limit)d characters.", limit=MAX_TEXT)
-        )
+        errors.append(_("A name or organisation is longer than %(limit)d characters.", limit=MAX_TEXT))
     if row.email:
         try:  # read as every address entering the studio is (workflows.emails)
             address = emails.normalise(row.email)
@@ -378,9 +366,7 @@ def _read(data: bytes, context: SheetContext, sheet: Sheet) -> None:
     _check_duplicates(sheet.rows, context)
 
 
-def _row(
-    line: int, cells: list[str], header: list[str], delimiter: str, context: SheetContext
-) -> SheetRow:
+def _row(line: int, cells: list[str], header: list[str], delimiter: str, context: SheetContext) -> SheetRow:
     row = SheetRow(line=line)
     if len(cells) != len(header):
         row.errors.append(

@@ -28,9 +28,7 @@ def meeting_kind_choices() -> list[tuple[str, str]]:
 
 
 def guest_kind_choices() -> list[tuple[str, str]]:
-    return [("", str(_l("not known")))] + [
-        (k, str(v)) for k, v in ORGANISATION_KIND_SINGULAR.items()
-    ]
+    return [("", str(_l("not known")))] + [(k, str(v)) for k, v in ORGANISATION_KIND_SINGULAR.items()]
 
 
 class CheckboxList(SelectMultipleField):

@@ -82,9 +82,7 @@ def _check(cluster: Cluster, data: MeetingInput, meeting: Meeting | None) -> Mee
     if data.ends_at is not None and data.ends_at <= data.starts_at:
         raise Invalid("end_time", _("The meeting must end after it starts."))
     if data.head_count is not None and not 0 <= data.head_count <= MAX_HEAD_COUNT:
-        raise Invalid(
-            "head_count", _("The head count must be between 0 and %(max)d.", max=MAX_HEAD_COUNT)
-        )
+        raise Invalid("head_count", _("The head count must be between 0 and %(max)d.", max=MAX_HEAD_COUNT))
     title = " ".join((data.title or "").split()) or default_title(data.kind, number)
     place = " ".join((data.place or "").split())
     if len(title) > MAX_TITLE or len(place) > MAX_TITLE:
@@ -214,9 +212,7 @@ def plan_meeting(cluster: Cluster, data: MeetingInput) -> Meeting:
     _apply(meeting, checked)
     with _kept_by_the_database(checked.kind):
         db.session.add(meeting)
-    audit.record(
-        "meeting.plan", cluster, subject=meeting.title, meeting_id=meeting.id, kind=meeting.kind
-    )
+    audit.record("meeting.plan", cluster, subject=meeting.title, meeting_id=meeting.id, kind=meeting.kind)
     db.session.flush()
     return meeting
 
@@ -250,16 +246,12 @@ def delete_meeting(cluster: Cluster, meeting: Meeting) -> None:
 def add_person(cluster: Cluster, meeting: Meeting, user: User) -> Attendance:
     """A person with an account attended (they must be in the cluster)."""
     in_cluster = db.session.scalar(
-        select(Membership.id).where(
-            Membership.cluster_id == cluster.id, Membership.user_id == user.id
-        )
+        select(Membership.id).where(Membership.cluster_id == cluster.id, Membership.user_id == user.id)
     )
     if in_cluster is None:
         raise Invalid("user_id", _("Choose a person of this cluster."))
     present = db.session.scalar(
-        select(Attendance.id).where(
-            Attendance.meeting_id == meeting.id, Attendance.user_id == user.id
-        )
+        select(Attendance.id).where(Attendance.meeting_id == meeting.id, Attendance.user_id == user.id)
     )
     if present is not None:
         raise Duplicate("user_id", _("%(name)s is already on the attendance list.", name=user.name))
@@ -270,18 +262,14 @@ def add_person(cluster: Cluster, meeting: Meeting, user: User) -> Attendance:
     return row
 
 
-def add_guest(
-    cluster: Cluster, meeting: Meeting, name: str, organisation: str, kind: str
-) -> Attendance:
+def add_guest(cluster: Cluster, meeting: Meeting, name: str, organisation: str, kind: str) -> Attendance:
     """A guest without an account: their name, organisation and its kind, as written."""
     name = " ".join((name or "").split())
     organisation = " ".join((organisation or "").split())
     if not name:
         raise Invalid("name", _("Give the guest's name."))
     if len(name) > MAX_TITLE or len(organisation) > MAX_TITLE:
-        raise Invalid(
-            "name", _("A name or organisation may hold at most %(max)d characters.", max=MAX_TITLE)
-        )
+        raise Invalid("name", _("A name or organisation may hold at most %(max)d characters.", max=MAX_TITLE))
     if kind not in (*ORGANISATION_KINDS, ""):
         raise Invalid("kind", _("Choose the kind of organisation."))
     key = (fold(name), fold(organisation))
@@ -292,9 +280,7 @@ def add_guest(
     ).all()
     if any((fold(n), fold(o)) == key for n, o in guests):
         raise Duplicate("name", _("%(name)s is already on the attendance list.", name=name))
-    row = Attendance(
-        meeting_id=meeting.id, guest_name=name, guest_organisation=organisation, guest_kind=kind
-    )
+    row = Attendance(meeting_id=meeting.id, guest_name=name, guest_organisation=organisation, guest_kind=kind)
     db.session.add(row)
     audit.record("meeting.attend", cluster, subject=name, meeting_id=meeting.id, guest=True)
     db.session.flush()
@@ -315,9 +301,7 @@ def import_sheet(cluster: Cluster, meeting: Meeting, sheet: Sheet) -> int:
     for row in sheet.rows:
         if row.user_id is not None:
             db.session.add(
-                Attendance(
-                    meeting_id=meeting.id, user_id=row.user_id, organisation_id=row.organisation_id
-                )
+                Attendance(meeting_id=meeting.id, user_id=row.user_id, organisation_id=row.organisation_id)
             )
         else:
             db.session.add(

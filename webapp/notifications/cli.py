@@ -23,9 +23,7 @@ def digest() -> None:
     db.session.commit()
     sent = deliver_pending()
     where = "sent" if mail_configured() else "kept in the outbox (no MAIL_SERVER)"
-    click.echo(
-        f"Digests queued: {queued}; e-mails {where}: {sent if mail_configured() else queued}."
-    )
+    click.echo(f"Digests queued: {queued}; e-mails {where}: {sent if mail_configured() else queued}.")
 
 
 @notifications_cli.command("send")
@@ -42,9 +40,7 @@ def send(retry_failed: bool) -> None:
         return
     if retry_failed:
         db.session.execute(
-            update(OutboxEmail)
-            .where(OutboxEmail.sent_at.is_(None), OutboxEmail.error != "")
-            .values(error="")
+            update(OutboxEmail).where(OutboxEmail.sent_at.is_(None), OutboxEmail.error != "").values(error="")
         )
         db.session.commit()
     click.echo(f"E-mails sent: {deliver_pending()}.")

@@ -299,9 +299,7 @@ def send_digests() -> int:
         return 0
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(set(by_user))))}
     cluster_ids = {n.cluster_id for n in pending if n.cluster_id is not None}
-    clusters = {
-        c.id: c for c in db.session.scalars(select(Cluster).where(Cluster.id.in_(cluster_ids)))
-    }
+    clusters = {c.id: c for c in db.session.scalars(select(Cluster).where(Cluster.id.in_(cluster_ids)))}
     sent = 0
     now = utcnow()
     for uid, items in by_user.items():
@@ -323,9 +321,7 @@ def send_digests() -> int:
         with force_locale(lang):
             subject = _("Strategy studio: %(count)s new notifications", count=len(items))
             intro = _("What happened in your clusters since the last digest:")
-            outro = _(
-                "You can choose how you are told of each kind on your notification settings page."
-            )
+            outro = _("You can choose how you are told of each kind on your notification settings page.")
         queue_email(user.email, subject, "\n".join([intro, "", *lines, "", outro]))
         sent += 1
     db.session.flush()

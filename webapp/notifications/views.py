@@ -99,9 +99,7 @@ def open_one(notification_id: int):
 def preferences():
     form = preferences_form(preferences_of(current_user))
     if form.validate_on_submit():
-        set_preferences(
-            current_user, {kind: getattr(form, kind).data for kind in NOTIFICATION_KINDS}
-        )
+        set_preferences(current_user, {kind: getattr(form, kind).data for kind in NOTIFICATION_KINDS})
         db.session.commit()
         flash(_("Your choices are saved."), "success")
         return redirect(url_for("notifications.preferences"))
@@ -114,9 +112,7 @@ def outbox():
     """E-mail the studio sent or keeps (no SMTP configured), for the agency's admins."""
     require_admin()
     rows = db.session.scalars(
-        select(OutboxEmail)
-        .order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc())
-        .limit(200)
+        select(OutboxEmail).order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc()).limit(200)
     ).all()
     return render_template("notifications/outbox.html", rows=rows)
 

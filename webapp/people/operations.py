@@ -27,13 +27,9 @@ def create_organisation(name: str, kind: str, nip: str = "", city: str = "") -> 
     nip_value = normalise_nip(nip) if nip else None
     if nip_value and not is_valid_nip(nip_value):
         raise Invalid("nip", _("This NIP is not valid: check its digits."))
-    if db.session.scalar(
-        select(Organisation.id).where(func.lower(Organisation.name) == name.lower())
-    ):
+    if db.session.scalar(select(Organisation.id).where(func.lower(Organisation.name) == name.lower())):
         raise Duplicate("name", _("An organisation with this name already exists."))
-    if nip_value and db.session.scalar(
-        select(Organisation.id).where(Organisation.nip == nip_value)
-    ):
+    if nip_value and db.session.scalar(select(Organisation.id).where(Organisation.nip == nip_value)):
         raise Duplicate("nip", _("An organisation with this NIP already exists."))
     org = Organisation(name=name, kind=kind, nip=nip_value, city=(city or "").strip()[:100])
     db.session.add(org)

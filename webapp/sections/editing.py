@@ -132,9 +132,7 @@ def editor_content(kind: str, raw: object) -> object:
     if kind == "swot":
         source = raw if isinstance(raw, Mapping) else {}
         return {
-            key: [_text(v) for v in source.get(key, [])]
-            if isinstance(source.get(key), list)
-            else []
+            key: [_text(v) for v in source.get(key, [])] if isinstance(source.get(key), list) else []
             for key in SWOT_KEYS
         }
     return _rows(raw, kind)
@@ -147,11 +145,7 @@ def objective_choices(goals_contents: list[object]) -> list[tuple[str, str]]:
         for goal in _rows(content, "goals"):
             for objective in goal["objectives"]:
                 if objective["id"]:
-                    label = (
-                        f"{goal['title']} › {objective['title']}"
-                        if goal["title"]
-                        else objective["title"]
-                    )
+                    label = f"{goal['title']} › {objective['title']}" if goal["title"] else objective["title"]
                     choices.append((objective["id"], label or objective["id"]))
     return choices
 
@@ -234,9 +228,7 @@ def _split_lines(text: str) -> tuple[list[str], bool]:
     return lines, not parts[-1]
 
 
-def _resolve_sequence(
-    base: list, theirs: list, mine: list, prefer: Resolution, items: bool
-) -> list:
+def _resolve_sequence(base: list, theirs: list, mine: list, prefer: Resolution, items: bool) -> list:
     """Merge3 over lines (``items`` False) or SWOT items, overlapping runs decided by ``prefer``.
 
     SWOT items follow workflows.merge: items added at the same place on both sides are
@@ -354,16 +346,12 @@ def _without_ids(item: Mapping, level: str) -> dict:
     for field, child_level in NESTED_ITEMS.get(level, {}).items():
         if isinstance(fresh.get(field), list):
             fresh[field] = [
-                _without_ids(child, child_level)
-                for child in fresh[field]
-                if isinstance(child, Mapping)
+                _without_ids(child, child_level) for child in fresh[field] if isinstance(child, Mapping)
             ]
     return fresh
 
 
-def _resolve_items(
-    kind: str, base: object, theirs: object, mine: object, prefer: Resolution
-) -> object:
+def _resolve_items(kind: str, base: object, theirs: object, mine: object, prefer: Resolution) -> object:
     winner_is_mine = prefer == "mine"
     original_mine = mine
     theirs, mine = copy.deepcopy(theirs), copy.deepcopy(mine)

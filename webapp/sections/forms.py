@@ -14,13 +14,9 @@ from webapp.sections.editing import RESOLUTIONS
 class SaveForm(FlaskForm):
     """A save names the revision it was based on; a conflict's choice names theirs too."""
 
-    base_revision = IntegerField(
-        widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0)]
-    )
+    base_revision = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0)])
     resolution = HiddenField(validators=[Optional(), AnyOf(RESOLUTIONS)])
-    theirs_revision = IntegerField(
-        widget=HiddenInput(), validators=[Optional(), NumberRange(min=0)]
-    )
+    theirs_revision = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(min=0)])
 
 
 class RestoreForm(FlaskForm):

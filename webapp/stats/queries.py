@@ -150,8 +150,7 @@ class Stats:
                 for c in self.clusters
             ],
             "activity": [
-                {"week": w.label, "revisions": w.revisions, "comments": w.comments}
-                for w in self.activity
+                {"week": w.label, "revisions": w.revisions, "comments": w.comments} for w in self.activity
             ],
         }
 

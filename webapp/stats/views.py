@@ -89,9 +89,7 @@ def _chart(stats: Stats, name: str, meetings: list[MeetingRow] | None) -> Respon
     lang = _lang()
     if name == "organisations":
         labels = {kind: str(label) for kind, label in ORGANISATION_KIND_LABELS.items()}
-        body = charts.organisation_mix(
-            stats.organisations, labels, title=_("Organisations by kind")
-        )
+        body = charts.organisation_mix(stats.organisations, labels, title=_("Organisations by kind"))
     elif name == "participants" and meetings is not None:
         # Short names ("Workshop 3") keep the bars readable; titles are in the table.
         values = [
@@ -197,9 +195,7 @@ def _csv(stats: Stats, filename: str) -> Response:
         ]
     )
     rows.append([_("Memberships"), "", stats.memberships])
-    rows.append(
-        [_("Organisations per cluster on average"), "", stats.avg_organisations_per_cluster]
-    )
+    rows.append([_("Organisations per cluster on average"), "", stats.avg_organisations_per_cluster])
     return Response(
         csv_bytes(rows),
         mimetype="text/csv",

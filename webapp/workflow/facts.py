@@ -55,9 +55,7 @@ def load_facts(cluster: Cluster) -> ClusterFacts:
     facts = []
     for stage, sections in stage_rows:
         required = {s.key for s in definition.stage(stage.key).sections if s.required}
-        empty = tuple(
-            s.key for s in sections if s.key in required and not is_filled(s.kind, s.content)
-        )
+        empty = tuple(s.key for s in sections if s.key in required and not is_filled(s.kind, s.content))
         facts.append(
             StageFacts(
                 key=stage.key,

@@ -27,9 +27,7 @@ def unmet_message(unmet: Unmet, titles: dict[str, str] | None = None) -> str:
     if code == "role_forbidden":
         return _("Your role in this cluster does not allow this.")
     if code == "invalid_transition":
-        return _(
-            "This is not possible in the stage's current state (someone may have just changed it)."
-        )
+        return _("This is not possible in the stage's current state (someone may have just changed it).")
     if code == "previous_stage_not_approved":
         return _(
             "Earlier stages must be approved first: %(stages)s.",
@@ -56,9 +54,7 @@ def unmet_message(unmet: Unmet, titles: dict[str, str] | None = None) -> str:
     if code == "reason_too_long":
         return _("The reason may have at most %(max)s characters.", max=p("max"))
     if code == "quorum_not_met":
-        missing = ", ".join(
-            str(ORGANISATION_KIND_LABELS.get(k, k)) for k in (p("missing_kinds") or ())
-        )
+        missing = ", ".join(str(ORGANISATION_KIND_LABELS.get(k, k)) for k in (p("missing_kinds") or ()))
         text = _(
             "Sign-offs: %(signed)s of the %(needed)s needed.",
             signed=p("signed", 0),

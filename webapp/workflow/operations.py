@@ -28,9 +28,7 @@ class SignOffRefused(Exception):
     unmet: tuple[Unmet, ...]
 
 
-def transition(
-    cluster: Cluster, stage_key: str, action: str, reason: str, role: Role | None
-) -> StageState:
+def transition(cluster: Cluster, stage_key: str, action: str, reason: str, role: Role | None) -> StageState:
     """Apply one transition if the engine allows it, with its effects and audit event.
 
     Raises KeyError (unknown stage), ValueError (unknown action), TransitionRefused, and

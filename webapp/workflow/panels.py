@@ -77,8 +77,7 @@ def stage_panels(
         key = stage_facts.key
         panels[key] = StagePanel(
             waiting=[
-                unmet_message(u, names)
-                for u in waiting_for(facts.definition, facts.facts, key, facts.quorum)
+                unmet_message(u, names) for u in waiting_for(facts.definition, facts.facts, key, facts.quorum)
             ],
             buttons=[
                 _button(d, names)
@@ -107,11 +106,7 @@ def signoff_panel(cluster: Cluster, role: Role | None, facts: ClusterFacts) -> S
     )
     unsigned_ids = set(facts.member_organisations) - facts.signed_organisation_ids
     unsigned = (
-        sorted(
-            db.session.scalars(
-                select(Organisation.name).where(Organisation.id.in_(unsigned_ids))
-            ).all()
-        )
+        sorted(db.session.scalars(select(Organisation.name).where(Organisation.id.in_(unsigned_ids))).all())
         if unsigned_ids
         else []
     )

@@ -45,9 +45,7 @@ from worker.renderer.document import build_document
 __all__ = ["render_strategy"]
 
 
-def render_strategy(
-    snapshot: Mapping[str, Any], progress: Callable[[int, str], None] | None = None
-) -> bytes:
+def render_strategy(snapshot: Mapping[str, Any], progress: Callable[[int, str], None] | None = None) -> bytes:
     """Render a strategy snapshot to DOCX bytes.
 
     ``progress`` (if given) is called with ``(percent, step)`` at a few points, percent

@@ -78,9 +78,7 @@ def members_tables(
     stamp = TextRow(4, ctx.styles.table_text, aligns=["right", None, None, None])
     for i, org in enumerate(ordered, 1):
         kind = kind_of(org)
-        stamp.add(
-            tbl, [str(i), line(org.get("name")), kinds.get(kind, kind), line(org.get("city"))]
-        )
+        stamp.add(tbl, [str(i), line(org.get("name")), kinds.get(kind, kind), line(org.get("city"))])
 
 
 def meetings_table(ctx: Context, parent: Element, meetings: Sequence[Mapping[str, Any]]) -> None:

@@ -154,12 +154,7 @@ class StrategyDocument:
             self.progress(percent, step)
 
     def _sections(self) -> list[Mapping[str, Any]]:
-        return [
-            s
-            for stage in self.stages
-            for s in as_list(stage.get("sections"))
-            if isinstance(s, Mapping)
-        ]
+        return [s for stage in self.stages for s in as_list(stage.get("sections")) if isinstance(s, Mapping)]
 
     # -- furniture ----------------------------------------------------------------------
 
@@ -247,9 +242,7 @@ class StrategyDocument:
 
     @staticmethod
     def _is_wide(section: Mapping[str, Any]) -> bool:
-        return section.get("kind") == "action_plan" and bool(
-            structured.action_rows(section.get("content"))
-        )
+        return section.get("kind") == "action_plan" and bool(structured.action_rows(section.get("content")))
 
     def _section(self, number: str, section: Mapping[str, Any], *, opens_section: bool) -> None:
         title = line(section.get("title")) or line(section.get("key"))
@@ -364,9 +357,7 @@ class StrategyDocument:
 
     def _properties(self) -> None:
         props = self.skeleton.doc.core_properties
-        props.title = clean(
-            f"{self.title} – {self.cluster_name}" if self.cluster_name else self.title
-        )[:255]
+        props.title = clean(f"{self.title} – {self.cluster_name}" if self.cluster_name else self.title)[:255]
         props.subject = self.cluster_name[:255]
         props.author = self.cluster_name[:255]
         props.comments = ""

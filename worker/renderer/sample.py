@@ -73,9 +73,7 @@ def markdown_text(rng: random.Random, index: int) -> str:
         parts.append(f"{n}. {_sentence(rng, 10)}")
     parts += ["", "| Obszar | Opis | Wartość | Uwagi |", "|---|---|--:|---|"]
     for n in range(8):
-        parts.append(
-            f"| {_sentence(rng, 2)} | {_sentence(rng, 5)} | {n * 1250} | {_sentence(rng, 2)} |"
-        )
+        parts.append(f"| {_sentence(rng, 2)} | {_sentence(rng, 5)} | {n * 1250} | {_sentence(rng, 2)} |")
     parts += ["", "> " + _sentence(rng, 35), "", _sentence(rng, 120)]
     return "\n".join(parts)
 
@@ -235,9 +233,7 @@ def sample_snapshot(
             "sector": "chemical",
             "goal": "Konkurencyjna i zielona chemia Mazowsza.",
         },
-        "title": "Strategia rozwoju klastra"
-        if language == "pl"
-        else "Cluster development strategy",
+        "title": "Strategia rozwoju klastra" if language == "pl" else "Cluster development strategy",
         "stages": stages,
         "organisations": organisations,
         "organisation_kind_labels": {

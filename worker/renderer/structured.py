@@ -222,9 +222,7 @@ def render_kpi(ctx: Context, parent: Element, content: object, caption: str = ""
     aligns = [a for _, _, a in KPI_COLUMNS]
     stamp = TextRow(len(KPI_COLUMNS), ctx.styles.table_text, aligns=aligns)
     for i, item in enumerate(rows, 1):
-        texts = [str(i)] + [
-            line(item.get(k)) for k in ("indicator", "unit", "baseline", "target", "year")
-        ]
+        texts = [str(i)] + [line(item.get(k)) for k in ("indicator", "unit", "baseline", "target", "year")]
         stamp.add(tbl, texts)
     return True
 

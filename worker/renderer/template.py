@@ -54,9 +54,7 @@ def new_skeleton(word_lang: str, decimal_symbol: str) -> Skeleton:
         for child in list(part):
             part.remove(child)
     sect = section._sectPr
-    references = [
-        copy.deepcopy(el) for el in sect if el.tag in (w("headerReference"), w("footerReference"))
-    ]
+    references = [copy.deepcopy(el) for el in sect if el.tag in (w("headerReference"), w("footerReference"))]
     return Skeleton(doc, styles, header, footer, references)
 
 

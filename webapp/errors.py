@@ -12,6 +12,8 @@ from markupsafe import escape
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from webapp.negotiation import is_api_request
+
 log = logging.getLogger(__name__)
 
 
@@ -49,15 +51,11 @@ CODES = {
 }
 
 
-def wants_json() -> bool:
-    return request.path.startswith("/api/")
-
-
 def error_response(status: int, message: str | None = None, code: str | None = None, **extra):
     """The one shape of an error: `{"error": {"code", "message", ...}}` or the error page."""
     message = message or default_message(status)
     code = code or CODES.get(status, "error")
-    if wants_json():
+    if is_api_request():
         body = {"error": {"code": code, "message": message, **extra.pop("error_extra", {})}}
         body.update(extra)
         return jsonify(body), status
@@ -140,7 +138,7 @@ def _database_response(trouble: str, bare: bool = False):
         message = _("The server cannot save right now. Nothing was changed; please try again later.")
     else:
         message = default_message(503)
-    if bare and not wants_json():
+    if bare and not is_api_request():
         page = f"<!doctype html><title>503</title><h1>{escape(message)}</h1>"
         return make_response(page, 503, {"Content-Type": "text/html; charset=utf-8"})
     return error_response(503, message, code=trouble)

@@ -9,6 +9,7 @@ from flask import Flask, Response, current_app, request
 from flask_login import current_user
 
 from webapp.extensions import csrf, sqlite_write_intent
+from webapp.negotiation import is_api_request
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -65,7 +66,7 @@ def _before_request() -> None:
 
 def _anonymous_api_call() -> bool:
     """No token and no signed-in session: nothing to forge, the API answers 401 itself."""
-    return request.path.startswith("/api/") and not current_user.is_authenticated
+    return is_api_request() and not current_user.is_authenticated
 
 
 def _headers(response: Response) -> Response:
@@ -75,7 +76,7 @@ def _headers(response: Response) -> Response:
     response.headers["X-Frame-Options"] = "DENY"
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if request.path.startswith("/api/"):
+    if is_api_request():
         response.headers.setdefault("Cache-Control", "no-store")
     return response
 

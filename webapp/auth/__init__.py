@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from webapp.extensions import login_manager
 from webapp.models import User
+from webapp.negotiation import is_api_request
 
 
 def init_auth(app: Flask) -> None:
@@ -42,7 +43,7 @@ def init_auth(app: Flask) -> None:
 
         from webapp.errors import error_response
 
-        if request.path.startswith("/api/"):
+        if is_api_request():
             return error_response(401)
         flash(login_manager.login_message, "info")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

@@ -58,7 +58,8 @@ def deliver_pending(limit: int = 200) -> int:
         return 0
     mail = current_app.extensions.get("mail")
     if mail is None:
-        log.error("MAIL_SERVER is set but Flask-Mail is not installed; e-mails stay in the outbox")
+        # Flask-Mail is set up by init_app only when MAIL_SERVER was set before it ran.
+        log.error("MAIL_SERVER was set after the app started; e-mails stay in the outbox")
         return 0
     from flask_mail import Message
 
@@ -118,10 +119,7 @@ def init_app(app: Flask) -> None:
         app.config.setdefault(flag, os.environ.get(flag, "") == "1")
     app.config["MAIL_PORT"] = int(app.config["MAIL_PORT"])
     if app.config["MAIL_SERVER"]:
-        try:
-            from flask_mail import Mail
-        except ImportError:  # pragma: no cover - requirements.txt has it
-            log.error("MAIL_SERVER is set but Flask-Mail is not installed")
-        else:
-            Mail(app)
+        from flask_mail import Mail  # only a configured server needs it loaded
+
+        Mail(app)
     app.after_request(_deliver_after_request)

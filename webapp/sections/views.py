@@ -34,7 +34,9 @@ from webapp.clusters.queries import definition_of, members_by_kind
 from webapp.extensions import db
 from webapp.inputs import query_int
 from webapp.markdown import render_markdown
+from webapp.meetings.queries import worked_on
 from webapp.models import Cluster, Section, SectionRevision, Stage, User
+from webapp.negotiation import prefers_json
 from webapp.sections import presence
 from webapp.sections.editing import (
     FIELD_LABELS,
@@ -68,11 +70,6 @@ from workflows.diff import diff_structured, diff_text
 from workflows.editing import ROLE_FORBIDDEN, edit_refusal
 from workflows.roles import Permission, Role, can
 
-try:  # the meetings that worked on a section (webapp.meetings, written alongside)
-    from webapp.meetings.queries import worked_on
-except ImportError:  # pragma: no cover - only while that package is being written
-    worked_on = None
-
 bp = Blueprint("sections", __name__, url_prefix="/c/<slug>/s/<key>")
 
 
@@ -84,11 +81,6 @@ def _labels() -> dict:
 # --- loading and answering -----------------------------------------------------------------
 
 
-def wants_json() -> bool:
-    """The editor's script asks for JSON; a plain form post (no script) gets pages."""
-    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
-
-
 def json_answer(status: int, state: str, message: str = "", **extra: object) -> Response:
     response = jsonify({"status": state, "message": message, **extra})
     response.status_code = status
@@ -97,7 +89,7 @@ def json_answer(status: int, state: str, message: str = "", **extra: object) -> 
 
 
 def _load(slug: str, key: str) -> tuple[Cluster, Role, Section, Stage]:
-    if not current_user.is_authenticated and wants_json():
+    if not current_user.is_authenticated and prefers_json():
         # The script keeps the text and says "sign in again" instead of following a redirect.
         abort(
             json_answer(
@@ -232,7 +224,7 @@ def _page(
         "editor_choices": extra,
         "base_revision": section.revision if base_revision is None else base_revision,
         "latest": _latest(section),
-        "meetings": worked_on(cluster, section.key) if worked_on is not None else [],
+        "meetings": worked_on(cluster, section.key),
         "error": error,
         "error_field": error_field,
         "conflict": conflict,
@@ -253,7 +245,7 @@ def view(slug: str, key: str):  # noqa: ANN201
 
 def _refused(refusal: str) -> Response:
     status = 403 if refusal == ROLE_FORBIDDEN else 409
-    if wants_json():
+    if prefers_json():
         return json_answer(status, refusal, read_only_message(refusal))
     if status == 403:  # the role never may: an error page, not a page that looks like success
         abort(403)
@@ -311,7 +303,7 @@ def save(slug: str, key: str):  # noqa: ANN201
     form = SaveForm()
     if not form.validate():
         message = _("Say which revision you edited (reload the page if this keeps happening).")
-        if wants_json():
+        if prefers_json():
             return json_answer(400, "bad_request", message)
         abort(400)
     base = form.base_revision.data
@@ -321,7 +313,7 @@ def save(slug: str, key: str):  # noqa: ANN201
         message = _(
             "The editor's content could not be read. Reload the page: your draft is kept in this browser."
         )
-        if wants_json():
+        if prefers_json():
             return json_answer(422, "invalid", message, field="")
         return _page(cluster, role, section, stage, error=message, status=422)
     # What is saved on top of `base`; the two change together, so a page shown again after
@@ -348,7 +340,7 @@ def save(slug: str, key: str):  # noqa: ANN201
     except ContentError as error:
         db.session.rollback()
         message = content_error_message(error)
-        if wants_json():
+        if prefers_json():
             return json_answer(422, "invalid", message, field=error.field)
         return _page(
             cluster,
@@ -368,7 +360,7 @@ def save(slug: str, key: str):  # noqa: ANN201
             "your draft is kept in this browser.",
             n=base,
         )
-        if wants_json():
+        if prefers_json():
             return json_answer(409, "unknown_base", message, revision=stale.revision)
         return _page(
             cluster,
@@ -389,7 +381,7 @@ def save(slug: str, key: str):  # noqa: ANN201
             "Nothing was saved yet: choose what to keep.",
             names=view["authors"],
         )
-        if wants_json():
+        if prefers_json():
             html = render_template("sections/_conflict.html", cluster=cluster, section=section, conflict=view)
             both = resolve(section.kind, conflict.base, conflict.theirs, conflict.yours, "both")
             return json_answer(409, "conflict", message, revision=conflict.revision, html=html, both=both)
@@ -409,7 +401,7 @@ def save(slug: str, key: str):  # noqa: ANN201
     if form.resolution.data and not result.changed:
         message = _("Kept the saved version: there was nothing else to add.")
     target = url_for("sections.view", slug=slug, key=key)
-    if wants_json():
+    if prefers_json():
         return json_answer(
             200,
             "saved",

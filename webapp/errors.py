@@ -71,7 +71,7 @@ def _handle_http(exc: HTTPException):
     headers = exc.get_response().headers if exc.code in (405, 429) else {}
     if exc.code == 422 and getattr(exc, "data", None):  # webargs validation (API)
         return _validation_error(exc.data.get("messages", {}))
-    # ApiError (webapp.api.blueprint) carries the contract's code, message and extras.
+    # ApiError (webapp.api.blueprint) carries the API's error code, message and extras.
     extra = dict(getattr(exc, "extra", {}))
     response, status = error_response(
         exc.code or 500,

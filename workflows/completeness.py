@@ -1,9 +1,9 @@
 """Completeness checks on a strategy's structured sections.
 
 A strategy holds together when every goal has objectives, every objective an action and
-every action an owner, dates and a KPI (DESIGN.md). These checks find where it does not,
+every action an owner, dates and a KPI (docs/design.md). These checks find where it does not,
 for the editor to show and, on sections whose definition says so, to keep a stage from
-being submitted. Content is whatever was saved (CONTRACT.md, "Section content by
+being submitted. Content is whatever was saved (docs/api.md, "Section content by
 kind"); malformed content yields no problems here rather than an exception, since
 validating it is the content module's job.
 """

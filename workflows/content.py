@@ -1,4 +1,4 @@
-"""Section content: validation and normalisation per kind (CONTRACT.md, "Section content by kind").
+"""Section content: validation and normalisation per kind (docs/api.md, "Section content by kind").
 
 Every save goes through :func:`normalize_content` before it is merged or stored, so that
 merge, diff, completeness checks and the DOCX renderer can all rely on one exact shape:

@@ -1,4 +1,4 @@
-"""The kinds of section a strategy is made of (CONTRACT.md, "Section content by kind")."""
+"""The kinds of section a strategy is made of (docs/api.md, "Section content by kind")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Three-way merge of section content, for co-editing (DESIGN.md, "Co-editing").
+"""Three-way merge of section content, for co-editing (docs/design.md, "Co-editing").
 
 A save names the revision it was based on (``base``); when someone else saved in between
 (``theirs``), the editor's version (``yours``) is merged with theirs. Changes that do not

@@ -1,4 +1,4 @@
-"""Workflow definitions: the default one matches DESIGN.md, broken ones are refused by name."""
+"""Workflow definitions: the default one matches docs/design.md, broken ones are refused by name."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from workflows.definition import (
     parse_definition,
 )
 
-#: DESIGN.md, "The strategy and its workflow": the default definition's table.
+#: docs/design.md, "The strategy and its workflow": the default definition's table.
 DESIGN_TABLE = [
     ("diagnosis", "profile", "text", "Profil klastra", "Cluster profile"),
     ("diagnosis", "members", "text", "Członkowie i łańcuch wartości", "Members and value chain"),

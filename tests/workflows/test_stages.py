@@ -29,7 +29,7 @@ from workflows.stages import (
 DEFN = default_definition()
 L, D, R, A = "locked", "drafting", "in_review", "approved"
 
-#: The diagram in DESIGN.md, written out independently of the code's table.
+#: The diagram in docs/design.md, written out independently of the code's table.
 EXPECTED_TARGET = {
     (L, "open"): D,
     (D, "submit"): R,

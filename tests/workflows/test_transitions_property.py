@@ -37,7 +37,7 @@ L, D, R, A = StageState
 
 
 def initial_states() -> dict[str, StageState]:
-    """A new cluster: its first stage drafting, the others locked (CONTRACT.md)."""
+    """A new cluster: its first stage drafting, the others locked (docs/design.md)."""
     return {k: (D if i == 0 else L) for i, k in enumerate(KEYS)}
 
 

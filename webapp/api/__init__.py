@@ -1,4 +1,4 @@
-"""The JSON API of CONTRACT.md under /api/v1, described by flask-smorest's OpenAPI."""
+"""The JSON API under /api/v1 (docs/api.md), described by flask-smorest's OpenAPI."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from webapp.api.blueprint import blp
 
 class Api(SmorestApi):
     """flask-smorest without its app-wide error handler: webapp.errors answers every
-    error (pages and API alike) in the contract's `{"error": {...}}` shape."""
+    error (pages and API alike), in the API's `{"error": {...}}` shape (docs/api.md)."""
 
     def _register_error_handlers(self) -> None:
         pass

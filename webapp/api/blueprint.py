@@ -16,7 +16,7 @@ PUBLIC_ENDPOINTS = frozenset({"api.auth_token"})
 
 
 class ApiError(HTTPException):
-    """An error with the contract's code and message, plus optional extra members."""
+    """An error with its code (docs/api.md, "Errors") and message, plus optional extra members."""
 
     def __init__(self, status: int, code: str, message: str | None = None, **extra: object) -> None:
         super().__init__(description=message)

@@ -1,4 +1,4 @@
-"""Request and response shapes of the API (CONTRACT.md), for validation and OpenAPI."""
+"""Request and response shapes of the API (docs/api.md), for validation and OpenAPI."""
 
 from __future__ import annotations
 

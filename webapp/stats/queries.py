@@ -127,7 +127,7 @@ class Stats:
         return keys
 
     def as_api(self) -> dict:
-        """The shape of `GET /api/v1/stats` (CONTRACT.md), plus a few extra figures."""
+        """The shape of `GET /api/v1/stats` (docs/api.md, the OpenAPI), plus a few extra figures."""
         return {
             "clusters": len(self.clusters),
             "conference_participants": self.conference_participants,

@@ -22,7 +22,7 @@ renderer still produces a document that opens)::
                    "participants": int, "organisations": [str]}],
      "signoffs": [{"organisation", "kind", "person", "signed_at"}]}
 
-Section ``content`` by ``kind`` (CONTRACT.md): ``text`` a Markdown string; ``swot``
+Section ``content`` by ``kind`` (docs/api.md): ``text`` a Markdown string; ``swot``
 ``{"strengths", "weaknesses", "opportunities", "threats"}`` lists of strings; ``goals``
 ``[{"id", "title", "description", "objectives": [{"id", "title", "description"}]}]``;
 ``action_plan`` ``[{"id", "action", "objective_id", "owner", "start", "end",

@@ -1,4 +1,4 @@
-"""The structured section kinds: SWOT, goals, action plan and KPIs (CONTRACT.md).
+"""The structured section kinds: SWOT, goals, action plan and KPIs (docs/api.md).
 
 Why separate from Markdown: these kinds are data, and the document shows them as the
 tables readers of a strategy expect (a 2×2 SWOT, a numbered goal tree, a landscape

@@ -30,6 +30,13 @@ editor resolves on screen, so no save is ever lost silently.
   a fresh id. If both sides moved one objective into different goals, or an action's
   merged dates end before they start, that is a conflict too.
 
+Resolving a conflict (``resolve``) is the same merge with the person's choice for every
+overlapping spot: ``theirs``, ``mine`` or ``both``; changes that do not overlap are kept
+from both sides whatever the choice. Text and SWOT lists go through the same walk over
+merge3's regions as the plain merge, the choice standing in for the conflict; items with
+ids are merged again with the losing side put back to base at each conflict, and "both"
+adds a second copy (without ids) of each of mine's overlapping items.
+
 Inputs are normalised content (workflows.content.normalize_content); validate the merged
 result with it again before storing it (two additions may, together, exceed a limit).
 """
@@ -37,8 +44,10 @@ result with it again before storing it (two additions may, together, exceed a li
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from merge3 import Merge3
 
@@ -47,9 +56,14 @@ from workflows.content import (
     NESTED_ITEMS,
     SWOT_KEYS,
     ContentError,
+    empty_content,
     highest_number,
 )
 from workflows.kinds import SectionKind
+
+#: How the person settles a conflict on screen (see ``resolve``).
+Resolution = Literal["theirs", "mine", "both"]
+RESOLUTIONS: tuple[str, ...] = ("theirs", "mine", "both")
 
 
 @dataclass(frozen=True)
@@ -100,6 +114,47 @@ def _pick(base: object, theirs: object, yours: object) -> tuple[bool, object]:
     return False, None
 
 
+class _Overlaps:
+    """What becomes of a spot both sides changed differently: a conflict, or the person's choice.
+
+    A plain merge (``prefer`` None) records the conflict and keeps nothing there (its content
+    is dropped anyway); a resolution keeps theirs, mine, or both as the caller spelled "both".
+    """
+
+    def __init__(self, prefer: Resolution | None) -> None:
+        self.prefer = prefer
+        self.conflicts: list[Conflict] = []
+
+    def settle(self, conflict: Conflict, theirs: list, yours: list, both: list) -> list:
+        if self.prefer is None:
+            self.conflicts.append(conflict)
+            return []
+        return {"theirs": theirs, "mine": yours, "both": both}[self.prefer]
+
+
+def _merge_runs(
+    base: Sequence, theirs: Sequence, yours: Sequence, overlap: Callable[[int, int, list, list, list], list]
+) -> list:
+    """The one walk over merge3's regions of two sequences (lines, SWOT items).
+
+    What only one side changed, or both the same way, is kept; each overlapping run goes to
+    ``overlap(z1, z2, base run, theirs run, yours run)`` (``base[z1:z2]`` is the base run),
+    which returns what the merged sequence holds there.
+    """
+    merged: list = []
+    for region in Merge3(base, theirs, yours).merge_regions():
+        if region[0] == "unchanged":
+            merged.extend(base[region[1] : region[2]])
+        elif region[0] in ("a", "same"):
+            merged.extend(theirs[region[1] : region[2]])
+        elif region[0] == "b":
+            merged.extend(yours[region[1] : region[2]])
+        else:
+            _, z1, z2, t1, t2, y1, y2 = region
+            merged.extend(overlap(z1, z2, list(base[z1:z2]), list(theirs[t1:t2]), list(yours[y1:y2])))
+    return merged
+
+
 # --- text --------------------------------------------------------------------------------
 
 
@@ -112,63 +167,49 @@ def _lines(text: str) -> tuple[list[str], bool]:
     return lines, not parts[-1]
 
 
-def _merge_text(base: object, theirs: object, yours: object) -> tuple[object, list[Conflict]]:
+def _merge_text(base: object, theirs: object, yours: object, overlaps: _Overlaps) -> str:
     if not (isinstance(base, str) and isinstance(theirs, str) and isinstance(yours, str)):
         raise ContentError("", "not_a_string")
     (b, b_end), (t, t_end), (y, y_end) = _lines(base), _lines(theirs), _lines(yours)
-    merged: list[str] = []
-    conflicts: list[Conflict] = []
-    for region in Merge3(b, t, y).merge_regions():
-        if region[0] == "unchanged":
-            merged.extend(b[region[1] : region[2]])
-        elif region[0] in ("a", "same"):
-            merged.extend(t[region[1] : region[2]])
-        elif region[0] == "b":
-            merged.extend(y[region[1] : region[2]])
-        else:
-            _, z1, z2, t1, t2, y1, y2 = region
-            chunks = ("".join(b[z1:z2]), "".join(t[t1:t2]), "".join(y[y1:y2]))
-            conflicts.append(Conflict(f"lines[{z1}:{z2}]", *chunks))
-    text = "".join(merged)
+
+    def overlap(z1: int, z2: int, b_run: list, t_run: list, y_run: list) -> list:
+        conflict = Conflict(f"lines[{z1}:{z2}]", "".join(b_run), "".join(t_run), "".join(y_run))
+        # Every line ends in "\n" here, so "both" can put yours right after theirs.
+        return overlaps.settle(conflict, t_run, y_run, t_run + y_run)
+
+    text = "".join(_merge_runs(b, t, y, overlap))
+    # Three booleans: at least two agree, so this pick always succeeds.
     _, ends_with_newline = _pick(b_end, t_end, y_end)
     if not ends_with_newline and text.endswith("\n"):
         text = text[:-1]
-    return text, conflicts
+    return text
 
 
 # --- swot --------------------------------------------------------------------------------
 
 
 def _merge_entries(
-    key: str, base: list[str], theirs: list[str], yours: list[str]
-) -> tuple[list[str], list[Conflict]]:
-    merged: list[str] = []
-    conflicts: list[Conflict] = []
-    for region in Merge3(base, theirs, yours).merge_regions():
-        if region[0] == "unchanged":
-            merged.extend(base[region[1] : region[2]])
-        elif region[0] in ("a", "same"):
-            merged.extend(theirs[region[1] : region[2]])
-        elif region[0] == "b":
-            merged.extend(yours[region[1] : region[2]])
-        else:
-            _, z1, z2, t1, t2, y1, y2 = region
-            b_run, t_run, y_run = base[z1:z2], theirs[t1:t2], yours[y1:y2]
-            if not b_run:
-                # Both inserted items at the same place: keep all, theirs first.
-                merged.extend(t_run + [entry for entry in y_run if entry not in t_run])
-            elif len(b_run) == len(t_run) == len(y_run):
-                # Items edited in place on both sides: merge them one by one.
-                for k, (b_entry, t_entry, y_entry) in enumerate(zip(b_run, t_run, y_run, strict=True)):
-                    ok, value = _pick(b_entry, t_entry, y_entry)
-                    if ok:
-                        merged.append(value)
-                    else:
-                        path = f"{key}[{z1 + k}:{z1 + k + 1}]"
-                        conflicts.append(Conflict(path, [b_entry], [t_entry], [y_entry]))
-            else:
-                conflicts.append(Conflict(f"{key}[{z1}:{z2}]", b_run, t_run, y_run))
-    return merged, conflicts
+    key: str, base: list[str], theirs: list[str], yours: list[str], overlaps: _Overlaps
+) -> list:
+    def overlap(z1: int, z2: int, b_run: list, t_run: list, y_run: list) -> list:
+        all_kept = t_run + [entry for entry in y_run if entry not in t_run]
+        if not b_run:
+            # Both inserted items at the same place: keep all, theirs first.
+            return all_kept
+        if len(b_run) == len(t_run) == len(y_run):
+            # Items edited in place on both sides: merge them one by one.
+            kept: list = []
+            for k, (b_entry, t_entry, y_entry) in enumerate(zip(b_run, t_run, y_run, strict=True)):
+                ok, value = _pick(b_entry, t_entry, y_entry)
+                if ok:
+                    kept.append(value)
+                else:
+                    conflict = Conflict(f"{key}[{z1 + k}:{z1 + k + 1}]", [b_entry], [t_entry], [y_entry])
+                    kept.extend(overlaps.settle(conflict, [t_entry], [y_entry], [t_entry, y_entry]))
+            return kept
+        return overlaps.settle(Conflict(f"{key}[{z1}:{z2}]", b_run, t_run, y_run), t_run, y_run, all_kept)
+
+    return _merge_runs(base, theirs, yours, overlap)
 
 
 def _swot_list(content: object, key: str) -> list[str]:
@@ -180,14 +221,11 @@ def _swot_list(content: object, key: str) -> list[str]:
     return list(value)
 
 
-def _merge_swot(base: object, theirs: object, yours: object) -> tuple[object, list[Conflict]]:
-    merged: dict[str, list[str]] = {}
-    conflicts: list[Conflict] = []
-    for key in SWOT_KEYS:
-        lists = (_swot_list(base, key), _swot_list(theirs, key), _swot_list(yours, key))
-        merged[key], found = _merge_entries(key, *lists)
-        conflicts.extend(found)
-    return merged, conflicts
+def _merge_swot(base: object, theirs: object, yours: object, overlaps: _Overlaps) -> dict[str, list[str]]:
+    return {
+        key: _merge_entries(key, *(_swot_list(side, key) for side in (base, theirs, yours)), overlaps)
+        for key in SWOT_KEYS
+    }
 
 
 # --- items with ids ----------------------------------------------------------------------
@@ -352,7 +390,135 @@ def _merge_structured(
     return merged, conflicts
 
 
+# --- resolving a conflict on the items with ids ------------------------------------------
+
+_SEGMENT = re.compile(r"\.?(\w+)\[([^\]]*)\]|\.(\w+)")
+
+
+def path_segments(path: str) -> tuple[list[tuple[str, str]], str | None]:
+    """A conflict's path as (level, item id) steps and a field.
+
+    ``goals[g1].objectives[o2].title`` -> ``([("goals", "g1"), ("objectives", "o2")], "title")``.
+    """
+    items: list[tuple[str, str]] = []
+    field: str | None = None
+    for match in _SEGMENT.finditer(path):
+        if match.group(3):
+            field = match.group(3)
+        else:
+            items.append((match.group(1), match.group(2)))
+    return items, field
+
+
+def _find(items: object, item_id: str) -> tuple[list | None, int]:
+    if not isinstance(items, list):
+        return None, -1
+    for index, item in enumerate(items):
+        if isinstance(item, Mapping) and item.get("id") == item_id:
+            return items, index
+    return items, -1
+
+
+def locate(content: object, segments: Sequence[tuple[str, str]]) -> tuple[list | None, int]:
+    """The list holding the item ``segments`` name in ``content``, and its index (-1: absent)."""
+    container: object = content
+    for depth, (_level, item_id) in enumerate(segments):
+        items, index = _find(container, item_id)
+        if depth == len(segments) - 1:
+            return items, index
+        if index < 0:
+            return None, -1
+        container = items[index].get(segments[depth + 1][0])
+    return None, -1
+
+
+def _revert(side: object, base: object, path: str) -> bool:
+    """Put ``side`` back to ``base`` at ``path`` (the overlapping spot); False if it cannot."""
+    segments, field = path_segments(path)
+    if not segments:
+        return False
+    side_list, side_index = locate(side, segments)
+    base_list, base_index = locate(base, segments)
+    if side_list is None:
+        return False
+    base_item = base_list[base_index] if base_list is not None and base_index >= 0 else None
+    if field is not None:
+        if side_index < 0 or base_item is None:
+            return False
+        side_list[side_index][field] = copy.deepcopy(base_item.get(field, ""))
+        return True
+    if base_item is None:
+        if side_index < 0:
+            return False
+        del side_list[side_index]
+    elif side_index < 0:
+        side_list.append(copy.deepcopy(base_item))
+    else:
+        side_list[side_index] = copy.deepcopy(base_item)
+    return True
+
+
+def _without_ids(item: Mapping, level: str) -> dict:
+    """A copy of an item that the content rules number afresh (a second version of it)."""
+    fresh = {k: copy.deepcopy(v) for k, v in item.items()}
+    fresh["id"] = ""
+    for field, child_level in NESTED_ITEMS.get(level, {}).items():
+        if isinstance(fresh.get(field), list):
+            fresh[field] = [
+                _without_ids(child, child_level) for child in fresh[field] if isinstance(child, Mapping)
+            ]
+    return fresh
+
+
+def _resolve_items(kind: str, base: object, theirs: object, mine: object, prefer: Resolution) -> object:
+    """The plain merge again and again, the losing side put back to base at each conflict.
+
+    Reverting the loser's spot makes it "unchanged" there, so the merge takes the winner's
+    value and still keeps every change that did not overlap.
+    """
+    winner_is_mine = prefer == "mine"
+    original_mine = mine
+    theirs, mine = copy.deepcopy(theirs), copy.deepcopy(mine)
+    overlapping: list[str] = []
+    for _round in range(10):
+        result = merge(kind, base, theirs, mine)
+        if not result.conflict:
+            content = result.content
+            break
+        overlapping.extend(c.path for c in result.conflicts)
+        loser = theirs if winner_is_mine else mine
+        if not any([_revert(loser, base, c.path) for c in result.conflicts]):
+            content = copy.deepcopy(mine if winner_is_mine else theirs)
+            break
+    else:  # pragma: no cover - every round reverts at least one spot
+        content = copy.deepcopy(mine if winner_is_mine else theirs)
+    if prefer == "both" and isinstance(content, list):
+        # Keep mine too: each item of mine that overlapped is added as a second version.
+        present = [item for item in content if isinstance(item, Mapping)]
+        for path in dict.fromkeys(overlapping):
+            segments, _field = path_segments(path)
+            if not segments:
+                continue
+            mine_list, index = _find(original_mine, segments[0][1])
+            if mine_list is None or index < 0:
+                continue
+            item = mine_list[index]
+            if item in present:
+                continue
+            copy_of_mine = _without_ids(item, kind)
+            content.append(copy_of_mine)
+            present.append(item)
+    return content
+
+
 # --- public API --------------------------------------------------------------------------
+
+
+def _section_kind(kind: str) -> SectionKind:
+    try:
+        return SectionKind(kind)
+    except ValueError:
+        raise ContentError("", "unknown_kind", {"kind": str(kind)[:100]}) from None
 
 
 def merge(kind: str, base: object, theirs: object, yours: object) -> MergeResult:
@@ -361,16 +527,36 @@ def merge(kind: str, base: object, theirs: object, yours: object) -> MergeResult
     Returns the merged content, a deep copy sharing nothing with the inputs, or, when
     changes overlap, content None with every conflict found.
     """
-    try:
-        section_kind = SectionKind(kind)
-    except ValueError:
-        raise ContentError("", "unknown_kind", {"kind": str(kind)[:100]}) from None
+    section_kind = _section_kind(kind)
+    overlaps = _Overlaps(None)
     if section_kind is SectionKind.TEXT:
-        content, conflicts = _merge_text(base, theirs, yours)
+        content: object = _merge_text(base, theirs, yours, overlaps)
+        conflicts = overlaps.conflicts
     elif section_kind is SectionKind.SWOT:
-        content, conflicts = _merge_swot(base, theirs, yours)
+        content = _merge_swot(base, theirs, yours, overlaps)
+        conflicts = overlaps.conflicts
     else:
         content, conflicts = _merge_structured(section_kind.value, base, theirs, yours)
     if conflicts:
         return MergeResult(None, True, tuple(conflicts))
     return MergeResult(copy.deepcopy(content), False, ())
+
+
+def resolve(kind: str, base: object, theirs: object, mine: object, prefer: Resolution) -> object:
+    """One content from a conflict, the way the person chose on the conflict view.
+
+    Changes that do not overlap are kept from both sides whatever the choice (keeping
+    "mine" must not silently drop someone else's other edits); where they overlap,
+    ``theirs`` or ``mine`` wins, or ``both`` keeps theirs followed by mine (for text the
+    passage twice, for list items both items, for an item's field a second copy of the
+    item). Inputs are normalised content; normalise the result again before storing.
+    """
+    if prefer not in RESOLUTIONS:
+        raise ValueError(prefer)
+    base = empty_content(kind) if base is None else base
+    section_kind = _section_kind(kind)
+    if section_kind is SectionKind.TEXT:
+        return _merge_text(str(base), str(theirs), str(mine), _Overlaps(prefer))
+    if section_kind is SectionKind.SWOT:
+        return _merge_swot(base, theirs, mine, _Overlaps(prefer))
+    return _resolve_items(section_kind.value, base, theirs, mine, prefer)

@@ -13,7 +13,7 @@ from tests.conftest import api_token, bearer, csrf_from, sign_in
 from webapp.extensions import db
 from webapp.models import Cluster, Section, SectionPresence, SectionRevision, User
 from webapp.models.base import utcnow
-from webapp.sections.editing import resolve
+from workflows.merge import resolve
 
 SLUG = "krea"  # diagnosis drafting, goals locked
 PAGE = f"/c/{SLUG}/s/profile"

@@ -8,7 +8,7 @@ from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from webapp.form_fields import IntegerField
-from webapp.sections.editing import RESOLUTIONS
+from workflows.merge import RESOLUTIONS
 
 
 class SaveForm(FlaskForm):

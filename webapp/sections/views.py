@@ -50,7 +50,6 @@ from webapp.sections.editing import (
     parse_amount,
     place_label,
     posted_content,
-    resolve,
     with_current,
 )
 from webapp.sections.forms import RestoreForm, SaveForm
@@ -68,6 +67,7 @@ from webapp.security import reads_only
 from workflows.content import MAX_TEXT_CHARS, ContentError, normalize_content
 from workflows.diff import diff_structured, diff_text
 from workflows.editing import ROLE_FORBIDDEN, edit_refusal
+from workflows.merge import resolve
 from workflows.roles import Permission, Role, can
 
 bp = Blueprint("sections", __name__, url_prefix="/c/<slug>/s/<key>")

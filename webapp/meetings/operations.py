@@ -1,10 +1,10 @@
 """Verbs for meetings and their attendance. They check, flush and audit; the request commits.
 
-Rules a meeting keeps (each refused with a message naming the field):
-- a workshop has its number in the series (1 to WORKSHOP_SERIES), each number once;
-- a cluster has one initiating conference, and the cluster began with it: no meeting is
-  dated before it (the conference itself cannot come after another meeting);
-- it ends after it starts; the sections it worked on are sections of the cluster.
+Which meetings a cluster's series may hold (kinds, workshop numbers, the initiating
+conference first, an end after the start) is decided by `workflows.meetings`; here the
+cluster's other meetings are gathered for it and each refusal is worded, naming the field.
+The bounds of the input (lengths, the head count) and the sections a meeting worked on
+(sections of the cluster) are checked here.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from webapp import audit
 from webapp.clusters.queries import definition_of
 from webapp.extensions import db
-from webapp.meetings import MEETING_KIND_LABELS, WORKSHOP_SERIES
+from webapp.meetings import MEETING_KIND_LABELS
 from webapp.meetings.csv_import import Sheet, fold
 from webapp.meetings.queries import local
 from webapp.models import Attendance, Cluster, Meeting, Membership, User
-from webapp.models.meetings import MEETING_KINDS
 from webapp.problems import Duplicate, Invalid, Stale
+from workflows import meetings as series
 from workflows.kinds import ORGANISATION_KINDS
 
 MAX_TITLE = 200
@@ -65,22 +65,62 @@ def _describe(meeting: Meeting) -> str:
     return meeting.title or default_title(meeting.kind, meeting.number)
 
 
+def _refusal(problem: series.SeriesProblem, other: Meeting | None = None) -> Invalid | Duplicate:
+    """The person's words for what `workflows.meetings` refused; `other`: the meeting in the way."""
+    code = problem.code
+    if code == series.UNKNOWN_KIND:
+        field, message = "kind", _("Choose the kind of meeting.")
+    elif code == series.NUMBER_OUTSIDE_SERIES:
+        field = "number"
+        message = _(
+            "A workshop has its number in the series, from 1 to %(series)d.",
+            series=series.WORKSHOP_SERIES,
+        )
+    elif code == series.ENDS_BEFORE_IT_STARTS:
+        field, message = "end_time", _("The meeting must end after it starts.")
+    else:
+        assert other is not None, code  # the series codes all name the meeting in the way
+        field, message = _series_refusal(code, other)
+    return (Duplicate if problem.duplicate else Invalid)(field, message)
+
+
+def _series_refusal(code: str, other: Meeting) -> tuple[str, str]:
+    if code == series.SECOND_CONFERENCE:
+        return "kind", _(
+            "This cluster already has its initiating conference (%(date)s).",
+            date=_day(other.starts_at),
+        )
+    if code == series.CONFERENCE_NOT_FIRST:
+        return "date", _(
+            "The initiating conference begins the cluster's work, but %(meeting)s "
+            "took place before it, on %(date)s.",
+            meeting=_describe(other),
+            date=_day(other.starts_at),
+        )
+    if code == series.BEFORE_CONFERENCE:
+        return "date", _(
+            "The cluster began with its initiating conference on %(date)s: "
+            "a meeting cannot be dated before that.",
+            date=_day(other.starts_at),
+        )
+    assert code == series.WORKSHOP_NUMBER_TAKEN, code
+    return "number", _(
+        "Workshop %(number)d is already planned (%(date)s).",
+        number=other.number,
+        date=_day(other.starts_at),
+    )
+
+
 def _check(cluster: Cluster, data: MeetingInput, meeting: Meeting | None) -> MeetingInput:
-    if data.kind not in MEETING_KINDS:
-        raise Invalid("kind", _("Choose the kind of meeting."))
+    if problem := series.kind_problem(data.kind):
+        raise _refusal(problem)
     if data.starts_at is None or data.starts_at.tzinfo is None:
         raise Invalid("date", _("Give the date and time of the meeting."))
-    number = data.number if data.kind == "workshop" else None
-    if data.kind == "workshop" and (number is None or not 1 <= number <= WORKSHOP_SERIES):
-        raise Invalid(
-            "number",
-            _(
-                "A workshop has its number in the series, from 1 to %(series)d.",
-                series=WORKSHOP_SERIES,
-            ),
-        )
-    if data.ends_at is not None and data.ends_at <= data.starts_at:
-        raise Invalid("end_time", _("The meeting must end after it starts."))
+    number = series.series_number(data.kind, data.number)
+    if problem := series.number_problem(data.kind, number):
+        raise _refusal(problem)
+    if problem := series.timing_problem(data.starts_at, data.ends_at):
+        raise _refusal(problem)
     if data.head_count is not None and not 0 <= data.head_count <= MAX_HEAD_COUNT:
         raise Invalid("head_count", _("The head count must be between 0 and %(max)d.", max=MAX_HEAD_COUNT))
     title = " ".join((data.title or "").split()) or default_title(data.kind, number)
@@ -125,48 +165,12 @@ def _check_series(
         )
         if meeting is None or m.id != meeting.id
     ]
-    day = local(starts_at).date()
-    conference = next((m for m in others if m.kind == "conference"), None)
-    if kind == "conference":
-        if conference is not None:
-            raise Duplicate(
-                "kind",
-                _(
-                    "This cluster already has its initiating conference (%(date)s).",
-                    date=_day(conference.starts_at),
-                ),
-            )
-        earlier = next((m for m in others if local(m.starts_at).date() < day), None)
-        if earlier is not None:
-            raise Invalid(
-                "date",
-                _(
-                    "The initiating conference begins the cluster's work, but %(meeting)s "
-                    "took place before it, on %(date)s.",
-                    meeting=_describe(earlier),
-                    date=_day(earlier.starts_at),
-                ),
-            )
-    elif conference is not None and day < local(conference.starts_at).date():
-        raise Invalid(
-            "date",
-            _(
-                "The cluster began with its initiating conference on %(date)s: "
-                "a meeting cannot be dated before that.",
-                date=_day(conference.starts_at),
-            ),
-        )
-    if kind == "workshop":
-        twin = next((m for m in others if m.kind == "workshop" and m.number == number), None)
-        if twin is not None:
-            raise Duplicate(
-                "number",
-                _(
-                    "Workshop %(number)d is already planned (%(date)s).",
-                    number=number,
-                    date=_day(twin.starts_at),
-                ),
-            )
+    problem = series.series_problem(
+        series.Dated(kind, number, local(starts_at).date()),
+        [series.Dated(m.kind, m.number, local(m.starts_at).date()) for m in others],
+    )
+    if problem is not None:
+        raise _refusal(problem, others[problem.other] if problem.other is not None else None)
 
 
 def _apply(meeting: Meeting, data: MeetingInput) -> None:

@@ -313,6 +313,14 @@ def waiting_for(
     return ()
 
 
+def initial_states(definition: WorkflowDefinition) -> dict[str, StageState]:
+    """Each stage's state when a cluster starts, by key in the definition's order: the first
+    stage drafting (work begins at once), every later one locked until it is opened."""
+    return {
+        stage.key: _S.DRAFTING if index == 0 else _S.LOCKED for index, stage in enumerate(definition.stages)
+    }
+
+
 def effects_of(
     definition: WorkflowDefinition,
     states: Mapping[str, StageState],

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from workflows.completeness import Problem
-from workflows.definition import default_definition
+from workflows.definition import Localized, StageDef, WorkflowDefinition, default_definition
 from workflows.quorum import QuorumStatus
 from workflows.roles import Role
 from workflows.stages import (
@@ -22,6 +22,7 @@ from workflows.stages import (
     available_actions,
     decide,
     effects_of,
+    initial_states,
     is_adopted,
     waiting_for,
 )
@@ -276,3 +277,23 @@ def test_every_emitted_code_is_documented() -> None:
     }
     assert set(UNMET_CODES) == emitted
     assert hash(Unmet("open_objections", (("count", 1),)))
+
+
+def _definition_of(*stage_keys: str) -> WorkflowDefinition:
+    title = Localized("Etap", "Stage")
+    return WorkflowDefinition("t", 1, title, tuple(StageDef(k, title) for k in stage_keys))
+
+
+@pytest.mark.parametrize(
+    ("definition", "expected"),
+    [
+        (_definition_of("only"), {"only": D}),
+        (_definition_of("first", "second"), {"first": D, "second": L}),
+        (DEFN, {"diagnosis": D, "goals": L, "actions": L, "approval": L}),
+    ],
+)
+def test_a_new_cluster_drafts_its_first_stage_and_locks_the_rest(definition, expected) -> None:
+    states = initial_states(definition)
+    assert {k: s.value for k, s in states.items()} == expected
+    assert list(states) == list(definition.stage_keys)  # in the definition's order
+    assert all(isinstance(s, StageState) for s in states.values())

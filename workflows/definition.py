@@ -405,6 +405,28 @@ def default_definition() -> WorkflowDefinition:
     return load_definitions()[DEFAULT_KEY]
 
 
+#: A stored definition differs from the one offered under the same key and version.
+VERSION_REUSED = "definition_version_reused"
+
+
+def stored_version_problem(stored_body: object, definition: WorkflowDefinition) -> str | None:
+    """May a cluster start with `definition`, given the body already stored under its key
+    and version (None when there is none)? A version is stored once and kept (clusters use
+    the stored copy), so a file edited without a new version number is refused rather than
+    silently standing for what was stored: ``VERSION_REUSED``, or None.
+
+    Compared as definitions, not as JSON: a body stored before an optional field existed
+    still equals the same definition read today.
+    """
+    if stored_body is None:
+        return None
+    try:
+        stored = parse_definition(stored_body, f"stored {definition.key} v{definition.version}")
+    except DefinitionError:
+        return VERSION_REUSED  # unreadable now: certainly not what is offered
+    return None if stored == definition else VERSION_REUSED
+
+
 def _localized_dict(text: Localized) -> dict[str, str]:
     return {"pl": text.pl, "en": text.en}
 

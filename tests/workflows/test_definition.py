@@ -11,6 +11,7 @@ import yaml
 
 from workflows.definition import (
     DEFINITIONS_DIR,
+    VERSION_REUSED,
     DefinitionError,
     Localized,
     QuorumRule,
@@ -20,6 +21,7 @@ from workflows.definition import (
     load_definition,
     load_definitions,
     parse_definition,
+    stored_version_problem,
 )
 
 #: docs/design.md, "The strategy and its workflow": the default definition's table.
@@ -315,3 +317,63 @@ def test_shipped_definitions_all_load() -> None:
     found = load_definitions(DEFINITIONS_DIR)
     assert "default" in found
     assert all(isinstance(d, WorkflowDefinition) for d in found.values())
+
+
+def _strip_optional_fields(data: dict) -> None:
+    """The default's body as a version written before the optional fields existed."""
+    del data["quorum"]
+    for stage in data["stages"]:
+        del stage["description"], stage["signoff"]
+        for section in stage["sections"]:
+            del section["guidance"], section["required"], section["checks_block_submit"]
+
+
+def _add_section(data: dict) -> None:
+    data["stages"][0]["sections"].append(
+        {"key": "extra", "kind": "text", "title": {"pl": "Dodatkowa", "en": "Extra"}}
+    )
+
+
+def _unchanged(data: dict) -> None:
+    pass
+
+
+def _stored_as(change) -> object:  # noqa: ANN001
+    def stored(data: dict) -> dict:
+        change(data)
+        return data
+
+    return stored
+
+
+#: (case, the body stored under the key and version from the default's, the change made to
+#: the default's body before it is offered under the same key and version, the answer).
+STORED_VERSION_TABLE = [
+    ("nothing stored yet", lambda d: None, _unchanged, None),
+    ("the same body", _stored_as(_unchanged), _unchanged, None),
+    ("the same body through JSON", lambda d: json.loads(json.dumps(d)), _unchanged, None),
+    ("an old body, read today", _stored_as(_strip_optional_fields), _strip_optional_fields, None),
+    ("a title changed", _stored_as(_unchanged), _set(("title", "en"), "Another title"), VERSION_REUSED),
+    ("a section added", _stored_as(_unchanged), _add_section, VERSION_REUSED),
+    (
+        "a section made optional",
+        _stored_as(_unchanged),
+        _set(("stages", 0, "sections", 0, "required"), False),
+        VERSION_REUSED,
+    ),
+    ("the quorum changed", _stored_as(_unchanged), _set(("quorum", "min_share"), 1.0), VERSION_REUSED),
+    ("the optional fields differ", _stored_as(_strip_optional_fields), _unchanged, VERSION_REUSED),
+    ("the stored body no longer reads", lambda d: {"key": d["key"]}, _unchanged, VERSION_REUSED),
+]
+
+
+@pytest.mark.parametrize(
+    ("stored", "change", "expected"),
+    [row[1:] for row in STORED_VERSION_TABLE],
+    ids=[row[0] for row in STORED_VERSION_TABLE],
+)
+def test_a_stored_version_is_never_offered_with_another_body(stored, change, expected) -> None:
+    offered = _default_data()
+    change(offered)
+    definition = parse_definition(offered, "offered.yaml")
+    assert stored_version_problem(stored(_default_data()), definition) == expected

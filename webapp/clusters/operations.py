@@ -16,21 +16,40 @@ from webapp.models.clusters import SECTORS
 from webapp.people import invitations
 from webapp.problems import Duplicate, Invalid
 from workflows.content import empty_content
-from workflows.definition import WorkflowDefinition, default_definition, definition_to_dict
+from workflows.definition import (
+    WorkflowDefinition,
+    default_definition,
+    definition_to_dict,
+    stored_version_problem,
+)
 from workflows.roles import MEMBERSHIP_ROLES
-from workflows.stages import StageState
+from workflows.stages import initial_states
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def definition_record(definition: WorkflowDefinition) -> WorkflowDefinitionRecord:
-    """The stored copy of a definition version (clusters keep the one they started with)."""
+    """The stored copy of a definition version (clusters keep the one they started with).
+
+    Refused (Invalid, nothing written) when that version is stored with another body: the
+    definition was edited without a new version number (`workflows.definition`)."""
     record = db.session.scalar(
         select(WorkflowDefinitionRecord).where(
             WorkflowDefinitionRecord.key == definition.key,
             WorkflowDefinitionRecord.version == definition.version,
         )
     )
+    if stored_version_problem(record.body if record is not None else None, definition):
+        raise Invalid(
+            "definition",
+            _(
+                "The workflow definition %(key)s version %(version)d is already stored with "
+                "different content: it was changed without a new version number. Give the changed "
+                "definition a new version number, then create the cluster again.",
+                key=definition.key,
+                version=definition.version,
+            ),
+        )
     if record is None:
         record = WorkflowDefinitionRecord(
             key=definition.key, version=definition.version, body=definition_to_dict(definition)
@@ -69,9 +88,9 @@ def create_cluster(
     db.session.add(cluster)
     db.session.flush()
     position = 0
+    states = initial_states(definition)
     for index, stage_def in enumerate(definition.stages):
-        state = StageState.DRAFTING if index == 0 else StageState.LOCKED
-        stage = Stage(cluster=cluster, key=stage_def.key, position=index, state=state.value)
+        stage = Stage(cluster=cluster, key=stage_def.key, position=index, state=states[stage_def.key].value)
         db.session.add(stage)
         db.session.flush()
         for section_def in stage_def.sections:

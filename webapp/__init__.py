@@ -47,7 +47,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.init_app(app)
     i18n_labels.register(app)
 
-    from webapp import models  # noqa: F401  (registers the tables with the metadata)
+    from webapp import (
+        audit_trail,  # noqa: F401  (records every event: webapp.events)
+        models,  # noqa: F401  (registers the tables with the metadata)
+    )
 
     _register_features(app)
     return app

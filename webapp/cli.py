@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from webapp.backup.cli import cluster_cli
 from webapp.extensions import db
+from webapp.transaction import unit_of_work
 
 demo_cli = AppGroup("demo", help="The demo data set (the MSODI deck's five clusters).")
 
@@ -19,8 +20,8 @@ def demo_load() -> None:
     """Load the demo data; running it twice changes nothing."""
     from webapp.demo.load import load_demo
 
-    loaded = load_demo()
-    db.session.commit()
+    with unit_of_work():
+        loaded = load_demo()
     click.echo("Demo data loaded." if loaded else "Demo data already present; nothing changed.")
 
 

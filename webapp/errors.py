@@ -65,9 +65,9 @@ def error_response(status: int, message: str | None = None, code: str | None = N
 
 def _handle_http(exc: HTTPException):
     if exc.code == 403:
-        from webapp import auditlog
+        from webapp import security_log
 
-        auditlog.event("denied", method=request.method, path=request.path)
+        security_log.event("denied", method=request.method, path=request.path)
     headers = exc.get_response().headers if exc.code in (405, 429) else {}
     if exc.code == 422 and getattr(exc, "data", None):  # webargs validation (API)
         return _validation_error(exc.data.get("messages", {}))

@@ -66,6 +66,12 @@ class StudioMap(Map):
 
 
 class Studio(Flask):
-    """Flask with the bounded converters, in place before the first rule (static's)."""
+    """Flask with the bounded converters, in place before the first rule (static's), and
+    the one commit point around every view (webapp.transaction)."""
 
     url_map_class = StudioMap
+
+    def dispatch_request(self):  # noqa: ANN201 - Flask's own signature
+        from webapp.transaction import dispatch_in_transaction
+
+        return dispatch_in_transaction(self, super().dispatch_request)

@@ -9,12 +9,16 @@ from celery import Celery, Task
 from flask import Flask
 
 from webapp import create_app
+from webapp.transaction import unit_of_work
 
 
 def celery_init_app(app: Flask) -> Celery:
     class FlaskTask(Task):
+        """Each task runs in the app's context as one unit of work (webapp.transaction);
+        a task that shows progress ends its own units along the way."""
+
         def __call__(self, *args: object, **kwargs: object) -> object:
-            with app.app_context():
+            with app.app_context(), unit_of_work():
                 return self.run(*args, **kwargs)
 
     celery = Celery(app.name, task_cls=FlaskTask)

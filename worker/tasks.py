@@ -8,12 +8,13 @@ from datetime import timedelta
 from celery import shared_task
 from flask import current_app
 from sqlalchemy import select, text
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import OperationalError
 
 from webapp.documents import operations
 from webapp.extensions import db, sqlite_write_intent
 from webapp.models import Document
 from webapp.models.base import utcnow
+from webapp.transaction import after_commit, unit_of_work
 from worker.renderer import render_strategy
 
 log = logging.getLogger(__name__)
@@ -37,44 +38,31 @@ def health() -> dict:
     max_retries=8,
 )
 def render_document(document_id: int) -> None:
-    """Render one version; idempotent, so redelivery after a crash is harmless."""
+    """Render one version; idempotent, so redelivery after a crash is harmless.
+
+    Several units of work: taking the version, each progress step (so the page shows
+    it), then publishing it (the document and its "ready" notification together).
+    """
     sqlite_write_intent.set(True)
-    document = operations.start_rendering(document_id)
-    if document is None:
-        db.session.rollback()
-        return
-    snapshot = document.snapshot
-    db.session.commit()
+    with unit_of_work():
+        document = operations.start_rendering(document_id)
+        if document is None:
+            return
+        snapshot = document.snapshot
 
     def progress(percent: int, step: str) -> None:
-        operations.set_progress(document_id, percent, step)
-        db.session.commit()
+        with unit_of_work():
+            operations.set_progress(document_id, percent, step)
 
     try:
         data = render_strategy(snapshot, progress)
     except Exception as exc:  # the renderer should not fail; if it does, say so on the page
         log.exception("rendering document %s failed", document_id)
-        db.session.rollback()
-        operations.fail(document_id, f"{type(exc).__name__}: {exc}")
-        db.session.commit()
+        with unit_of_work():
+            operations.fail(document_id, f"{type(exc).__name__}: {exc}")
         return
-    if operations.finish(document_id, data):
-        _notify_ready(document_id)
-        db.session.commit()  # published and told together: a crash in between loses neither
-    else:
-        db.session.rollback()
-
-
-def _notify_ready(document_id: int) -> None:
-    """Tell whoever asked, in the publishing transaction; a notification that cannot be
-    written (a bug, a vanished person) must not undo the published document."""
-    from webapp.notifications.operations import notify_document_ready
-
-    try:
-        with db.session.begin_nested():
-            notify_document_ready(db.session.get(Document, document_id))
-    except SQLAlchemyError:
-        log.exception("could not tell that document %s is ready", document_id)
+    with unit_of_work():
+        operations.finish(document_id, data)
 
 
 @shared_task(name="studio.sweep_documents")
@@ -95,7 +83,6 @@ def sweep_documents() -> int:
     for document in stale:
         document.status = "queued"
     ids = [d.id for d in stale]
-    db.session.commit()
-    for document_id in ids:
-        render_document.delay(document_id)
+    for document_id in ids:  # once the requeued states are visible to the workers
+        after_commit(lambda document_id=document_id: render_document.delay(document_id))
     return len(ids)

@@ -140,10 +140,10 @@ def test_a_value_with_a_newline_cannot_forge_a_line(app, audit_lines):
 
 def test_secret_fields_are_never_written(app, audit_lines):
     """Even a careless call naming a password or token keeps it out of the line."""
-    from webapp import auditlog
+    from webapp import security_log
 
     with app.test_request_context("/", headers={"Authorization": "Bearer sekretny-token"}):
-        auditlog.event("test", password="hunter2-haslo", token="sekretny-token", Authorization="x", ok=1)
+        security_log.event("test", password="hunter2-haslo", token="sekretny-token", Authorization="x", ok=1)
     [(text, record)] = audit_lines()
     assert "hunter2-haslo" not in text and "sekretny-token" not in text
     assert record["ok"] == 1

@@ -57,7 +57,6 @@ def index():
         change_password(user, form.new.data)  # ends every session and token, this one too
         sessions.start(user, remember=remember)
         login_user(user, remember=remember)
-        db.session.commit()
         flash(
             _(
                 "Your password is changed; you were signed out everywhere else and your API "
@@ -81,7 +80,6 @@ def email():
     except (Invalid, Duplicate) as problem:
         form.email.errors = [*form.email.errors, problem.message]
         return _render(email_form=form, status=409 if isinstance(problem, Duplicate) else 422)
-    db.session.commit()
     if changed:
         flash(_("Your email address is changed; sign in with the new one from now on."), "success")
     return redirect(url_for("account.index"))
@@ -101,7 +99,6 @@ def confirm():
             form.password.errors = [refused.message]
             status = 429 if refused.retry_after else 422
         else:
-            db.session.commit()
             flash(_("Thank you. You can make the change now."), "success")
             return redirect(safe_next(form.next.data))
     elif form.is_submitted():
@@ -115,6 +112,5 @@ def revoke_token(token_id: int):
     if row is None or row.user_id != current_user.id or not RevokeForm().validate_on_submit():
         abort(404)
     tokens.revoke(row)
-    db.session.commit()
     flash(_("The token is revoked."), "success")
     return redirect(url_for("account.index"))

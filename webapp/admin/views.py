@@ -45,7 +45,6 @@ def organisations():
             _field_error(form, problem)
             status = 422
         else:
-            db.session.commit()
             flash(_("Organisation added."), "success")
             return redirect(url_for("admin.organisations"))
     elif form.is_submitted():
@@ -89,7 +88,6 @@ def users():
                 _field_error(form, problem)
                 status = 422
             else:
-                db.session.commit()
                 flash(_("Person added."), "success")
                 return redirect(url_for("admin.users"))
     elif form.is_submitted():
@@ -152,7 +150,6 @@ def person(user_id: int):
                 _field_error(form, problem)
                 status = 409 if isinstance(problem, Duplicate) else 422
             else:
-                db.session.commit()
                 flash(_("Saved."), "success")
                 return redirect(url_for("admin.users"))
     elif form.is_submitted():
@@ -177,7 +174,6 @@ def clusters():
             _field_error(form, problem)
             status = 422
         else:
-            db.session.commit()
             flash(_("Cluster created."), "success")
             return redirect(url_for("clusters.detail", slug=cluster.slug))
     elif form.is_submitted():
@@ -205,6 +201,5 @@ def revoke_token(token_id: int):
     if row is None or not RevokeForm().validate_on_submit():
         abort(404)
     tokens.revoke(row)
-    db.session.commit()
     flash(_("The token is revoked."), "success")
     return redirect(url_for("admin.api_tokens"))

@@ -75,7 +75,6 @@ def post_cluster(body: dict) -> dict:
         cluster = create_cluster(body["slug"], body["name"], body["sector"], body["goal"])
     except (Invalid, Duplicate) as problem:
         raise refuse(problem) from None
-    db.session.commit()
     return cluster_detail(cluster, "admin")
 
 
@@ -101,5 +100,4 @@ def post_member(body: dict, slug: str) -> dict:
         membership = set_member(cluster, user, body["role"])
     except Invalid as problem:  # a disabled account is not added
         raise ApiError(422, "invalid", problem.message, error_extra={"field": "user_id"}) from None
-    db.session.commit()
     return {"id": membership.id}

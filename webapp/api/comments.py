@@ -180,7 +180,6 @@ def comment_create(body: dict, slug: str, key: str) -> dict:
     except NotAllowed as refused:
         raise ApiError(403, "forbidden", refused.message) from None
     comment_id = comment.id
-    db.session.commit()
     return {"id": comment_id}
 
 
@@ -210,7 +209,6 @@ def comment_resolve(body: dict, comment_id: int) -> dict:
     comment, cluster, section, role = _found(comment_id)
     user = current_user._get_current_object()
     _run(resolve_comment, cluster, section, comment, user, role, (body or {}).get("resolution") or "")
-    db.session.commit()
     return {"id": comment_id, "resolved": True}
 
 
@@ -219,7 +217,6 @@ def comment_resolve(body: dict, comment_id: int) -> dict:
 def comment_reopen(comment_id: int) -> dict:
     comment, cluster, section, role = _found(comment_id)
     _run(reopen_comment, cluster, section, comment, current_user._get_current_object(), role)
-    db.session.commit()
     return {"id": comment_id, "resolved": False}
 
 
@@ -229,7 +226,6 @@ def comment_reopen(comment_id: int) -> dict:
 def comment_edit(body: dict, comment_id: int) -> dict:
     comment, cluster, section, _role = _found(comment_id)
     _run(edit_comment, cluster, section, comment, current_user._get_current_object(), body["body"])
-    db.session.commit()
     return {"id": comment_id}
 
 
@@ -238,7 +234,6 @@ def comment_edit(body: dict, comment_id: int) -> dict:
 def comment_delete(comment_id: int) -> None:
     comment, cluster, section, _role = _found(comment_id)
     _run(delete_comment, cluster, section, comment, current_user._get_current_object())
-    db.session.commit()
 
 
 @blp.route("/comments/<int:comment_id>/hide", methods=["POST"])
@@ -248,5 +243,4 @@ def comment_hide(body: dict, comment_id: int) -> dict:
     comment, cluster, section, role = _found(comment_id)
     user = current_user._get_current_object()
     _run(hide_comment, cluster, section, comment, user, role, body["reason"])
-    db.session.commit()
     return {"id": comment_id}

@@ -10,7 +10,6 @@ from marshmallow import Schema, fields, validate
 
 from webapp.api.blueprint import blp
 from webapp.api.schemas import Strict
-from webapp.extensions import db
 from webapp.notifications.operations import items_for, mark_read, unread_count
 
 
@@ -60,5 +59,4 @@ def notification_list(query: dict) -> dict:
 @blp.response(200, UnreadCount)
 def notification_read(body: dict) -> dict:
     mark_read(current_user, (body or {}).get("ids"))
-    db.session.commit()
     return {"unread": unread_count(current_user)}

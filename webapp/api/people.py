@@ -6,7 +6,6 @@ from flask_login import current_user
 
 from webapp.api.blueprint import ApiError, blp
 from webapp.api.schemas import IdResponse, OrganisationRequest, UserRequest
-from webapp.extensions import db
 from webapp.people.operations import create_organisation, create_user
 from webapp.problems import Duplicate, Invalid
 
@@ -31,7 +30,6 @@ def post_organisation(body: dict) -> dict:
         org = create_organisation(body["name"], body["kind"], body["nip"], body["city"])
     except (Invalid, Duplicate) as problem:
         raise refuse(problem) from None
-    db.session.commit()
     return {"id": org.id}
 
 
@@ -44,5 +42,4 @@ def post_user(body: dict) -> dict:
         user = create_user(body["email"], body["name"], body["password"], body["organisation_id"])
     except (Invalid, Duplicate) as problem:
         raise refuse(problem) from None
-    db.session.commit()
     return {"id": user.id}

@@ -98,7 +98,6 @@ def put_section(body: dict, slug: str, key: str):  # noqa: ANN201
             revision=conflict.revision,
             conflicts=[c.path for c in conflict.conflicts],
         ) from None
-    db.session.commit()
     return (
         {
             "revision": result.revision,

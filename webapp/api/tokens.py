@@ -5,12 +5,11 @@ from __future__ import annotations
 from flask import request
 from flask_babel import gettext as _
 
-from webapp import auditlog
+from webapp import security_log
 from webapp.api.blueprint import ApiError, blp
 from webapp.api.schemas import TokenRequest, TokenResponse
 from webapp.auth import tokens
 from webapp.auth.operations import SignInRefused, check_credentials
-from webapp.extensions import db
 
 
 @blp.route("/auth/token", methods=["POST"])
@@ -20,8 +19,7 @@ def auth_token(body: dict) -> dict:
     try:
         user = check_credentials(body["email"], body["password"], request.remote_addr or "")
     except SignInRefused as refused:
-        db.session.commit()  # the failure counts
-        auditlog.event("signin.failed", email=body["email"], via="api")
+        security_log.event("signin.failed", email=body["email"], via="api")
         if refused.retry_after:
             raise ApiError(
                 429,
@@ -34,6 +32,5 @@ def auth_token(body: dict) -> dict:
             ) from None
         raise ApiError(401, "invalid_credentials", _("The email or password is not correct.")) from None
     token = tokens.issue(user)
-    db.session.commit()
-    auditlog.event("signin", user_id=user.id, via="api")
+    security_log.event("signin", user_id=user.id, via="api")
     return {"token": token}

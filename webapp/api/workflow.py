@@ -12,7 +12,6 @@ from webapp.access import cluster_for
 from webapp.api.blueprint import ApiError, blp
 from webapp.api.schemas import IdResponse, StateResponse, TransitionRequest
 from webapp.extensions import db
-from webapp.notifications.operations import notify_stage_event
 from webapp.workflow.facts import load_facts
 from webapp.workflow.messages import unmet_json
 from webapp.workflow.operations import SignOffRefused, TransitionRefused, sign_off, transition
@@ -27,7 +26,6 @@ def post_transition(body: dict, slug: str, stage_key: str) -> dict:
     cluster, role = cluster_for(slug)
     try:
         state = transition(cluster, stage_key, body["action"], body.get("reason") or "", role)
-        db.session.commit()
     except KeyError:
         abort(404)
     except TransitionRefused as refused:
@@ -43,14 +41,6 @@ def post_transition(body: dict, slug: str, stage_key: str) -> dict:
         raise ApiError(
             409, "state_changed", _("Someone changed this stage a moment ago; read it again.")
         ) from None
-    notify_stage_event(
-        cluster,
-        stage_key,
-        body["action"],
-        current_user._get_current_object(),
-        body.get("reason") or "",
-    )
-    db.session.commit()
     return {"state": state.value}
 
 
@@ -60,7 +50,6 @@ def post_signoff(slug: str) -> dict:
     cluster, role = cluster_for(slug)
     try:
         signoff = sign_off(cluster, current_user, role)
-        db.session.commit()
     except SignOffRefused as refused:
         db.session.rollback()
         if any(u.code == "role_forbidden" for u in refused.unmet):

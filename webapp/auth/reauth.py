@@ -14,9 +14,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from webapp import auditlog
+from webapp import security_log
 from webapp.auth import passwords, signed_in_by_token, throttle
-from webapp.extensions import db
 from webapp.models.base import utcnow
 from workflows.reauth import SensitiveChange, password_needed
 
@@ -38,7 +37,8 @@ def needed(*changes: SensitiveChange) -> bool:
 def confirm(password: str | None) -> None:
     """Check the signed-in person's password; a failure counts against sign-in attempts.
 
-    The failure is committed at once (the caller changes nothing when it is refused), so
+    The failure is committed although the answer is a refusal (the throttle asks the
+    commit point to keep it; the caller changes nothing when it is refused), so
     guessing through this form meets the same limit as guessing at the sign-in page from
     this address; other people's guesses at the account never block it (throttle).
     """
@@ -52,8 +52,7 @@ def confirm(password: str | None) -> None:
         )
     if not passwords.verify(user.password_hash, password or ""):
         throttle.record_failure(user.email, address)
-        auditlog.event("reauth.failure", email=user.email)
-        db.session.commit()
+        security_log.event("reauth.failure", email=user.email)
         raise PasswordRefused(_("This is not your password."))
     if user.login_session is not None:
         user.login_session.password_confirmed_at = utcnow()

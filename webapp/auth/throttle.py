@@ -34,12 +34,13 @@ from __future__ import annotations
 import ipaddress
 from datetime import UTC, timedelta
 
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select, text
 
 from webapp.extensions import db
 from webapp.models import LoginFailure
 from webapp.models.base import utcnow
+from webapp.transaction import keep_when_refused
 
 WINDOW = timedelta(minutes=1)
 #: One address may fail this many times more than one account from one address.
@@ -114,6 +115,8 @@ def record_failure(email: str, address: str) -> None:
     address = address_key(address)
     now = utcnow()
     db.session.add(LoginFailure(email=email, address=address, created_at=now))
+    if has_app_context():
+        keep_when_refused()  # the failure counts although the answer is a refusal
     # Keep the table small: failures older than the window no longer count. Rows another
     # attempt is deleting are skipped, not waited for: two attempts on different locks
     # (this account from there, that one from here) never wait for each other in a circle.

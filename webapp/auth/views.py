@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from webapp import auditlog
+from webapp import security_log
 from webapp.auth import sessions
 from webapp.auth.forms import InvitationForm, LoginForm
 from webapp.auth.operations import SignInRefused, check_credentials
@@ -56,8 +56,7 @@ def login():
         try:
             user = check_credentials(form.email.data, form.password.data, request.remote_addr or "")
         except SignInRefused as refused:
-            db.session.commit()  # the failure counts even though the sign-in did not happen
-            auditlog.event("signin.failed", email=form.email.data)
+            security_log.event("signin.failed", email=form.email.data)
             retry_after = refused.retry_after
             if retry_after:
                 status = 429
@@ -70,8 +69,7 @@ def login():
                 flash(_("The email or password is not correct."), "danger")
         else:
             login = _start_session(user, remember=form.remember.data)
-            db.session.commit()
-            auditlog.event("signin", user_id=user.id, session_id=login.id)
+            security_log.event("signin", user_id=user.id, session_id=login.id)
             return redirect(safe_next(form.next.data))
     elif request.method == "POST":
         status = 422
@@ -123,8 +121,7 @@ def invitation(token: str):
                 sessions.end(current_user.login_session)
                 logout_user()
             _start_session(user)
-            db.session.commit()
-            auditlog.event("signin", user_id=user.id, via="invitation")
+            security_log.event("signin", user_id=user.id, via="invitation")
             flash(_("Welcome! Your password is set and you are signed in."), "success")
             return redirect(url_for("home.index"))
     elif request.method == "POST":
@@ -141,8 +138,7 @@ def invitation(token: str):
 def logout():
     if current_user.is_authenticated:
         sessions.end(current_user.login_session)
-        auditlog.event("signout", user_id=current_user.id)
-        db.session.commit()
+        security_log.event("signout", user_id=current_user.id)
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")
@@ -156,5 +152,4 @@ def language():
         session["lang"] = lang
         if current_user.is_authenticated:
             current_user.locale = lang
-            db.session.commit()
     return redirect(safe_next(request.form.get("next")))

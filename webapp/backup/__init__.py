@@ -43,7 +43,7 @@ TABLES: tuple[str, ...] = (
     "audit_events",
 )
 
-#: Ids an audit event mentions in its details (written by webapp.audit.record callers):
+#: Ids an audit event mentions in its details (recorded by webapp.audit_trail):
 #: key -> the table whose id it is. Remapped on restore like foreign keys.
 AUDIT_DETAIL_REFERENCES: dict[str, str] = {
     "meeting_id": "meetings",

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from webapp.backup.export import ClusterNotFound, export_cluster
 from webapp.backup.restore import RestoreRefused, read_file, restore_cluster
 from webapp.extensions import db, sqlite_write_intent
+from webapp.transaction import unit_of_work
 
 cluster_cli = AppGroup("cluster", help="Back up one cluster to a JSON file, and restore it.")
 
@@ -61,13 +62,11 @@ def import_command(path: Path, allow_admins: bool) -> None:
     # SQLite: take the write lock before checking that the slug is free.
     intent = sqlite_write_intent.set(True)
     try:
-        restored = restore_cluster(read_file(path), allow_admins=allow_admins)
-        db.session.commit()
+        with unit_of_work():
+            restored = restore_cluster(read_file(path), allow_admins=allow_admins)
     except RestoreRefused as exc:
-        db.session.rollback()
         raise click.ClickException(f"{exc} Nothing was imported.") from None
     except DBAPIError as exc:
-        db.session.rollback()
         raise click.ClickException(
             f"The database refused the file's data: {exc.orig}. Nothing was imported."
         ) from None

@@ -43,7 +43,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import DateTime
 
-from webapp import auditlog
+from webapp import security_log
 from webapp.auth.operations import lookalike_account
 from webapp.backup import (
     AUDIT_COMMENT_SUBJECT_PREFIX,
@@ -343,7 +343,7 @@ def _new_person(row: dict, restored: Restored, allow_admins: bool) -> dict:
         restored.admins_withheld.append(row["email"])
         return {**row, "is_admin": False}
     restored.admins_granted.append(row["email"])
-    auditlog.event("person.admin", email=row["email"], is_admin=True, via="cluster import")
+    security_log.event("person.admin", email=row["email"], is_admin=True, via="cluster import")
     return row
 
 

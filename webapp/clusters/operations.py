@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from webapp import audit, auditlog
+from webapp import events, security_log
 from webapp.auth.operations import normalise_email
 from webapp.extensions import db
 from webapp.models import Cluster, Membership, Section, Stage, User, WorkflowDefinitionRecord
@@ -105,7 +105,7 @@ def create_cluster(
                 )
             )
             position += 1
-    audit.record("cluster.create", cluster, subject=slug)
+    events.emit("cluster.create", cluster, subject=slug)
     db.session.flush()
     return cluster
 
@@ -122,11 +122,11 @@ def set_member(cluster: Cluster, user: User, role: str) -> Membership:
     if membership is None:
         membership = Membership(cluster=cluster, user=user, role=role)
         db.session.add(membership)
-        audit.record("member.add", cluster, subject=user.email, role=role)
-        auditlog.event("member.role", cluster=cluster.slug, member_id=user.id, role=role)
+        events.emit("member.add", cluster, subject=user.email, role=role)
+        security_log.event("member.role", cluster=cluster.slug, member_id=user.id, role=role)
     elif membership.role != role:
-        audit.record("member.role", cluster, subject=user.email, role=role, previous=membership.role)
-        auditlog.event(
+        events.emit("member.role", cluster, subject=user.email, role=role, previous=membership.role)
+        security_log.event(
             "member.role",
             cluster=cluster.slug,
             member_id=user.id,
@@ -176,6 +176,6 @@ def add_by_email(
 
 
 def remove_member(cluster: Cluster, membership: Membership) -> None:
-    audit.record("member.remove", cluster, subject=membership.user.email, role=membership.role)
+    events.emit("member.remove", cluster, subject=membership.user.email, role=membership.role)
     db.session.delete(membership)
     db.session.flush()

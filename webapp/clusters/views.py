@@ -106,7 +106,6 @@ def add_member(slug: str):
         fields = {"role": form.role, "name": form.name, "organisation_id": form.organisation_id}
         fields.get(problem.field, form.email if email else form.user_id).errors.append(problem.message)
         return _render_detail(cluster, role, form, 409 if isinstance(problem, Duplicate) else 422)
-    db.session.commit()
     user = added.membership.user
     if added.invited is not None and not added.invited.emailed:
         # No mail server: the link is shown this once, to be passed on, and kept nowhere.
@@ -135,6 +134,5 @@ def delete_member(slug: str, membership_id: int):
         return reauth.confirm_page_redirect(url_for("clusters.detail", slug=slug, _anchor="members"))
     name = membership.user.name
     remove_member(cluster, membership)
-    db.session.commit()
     flash(_("%(name)s is no longer in the cluster.", name=name), "success")
     return redirect(url_for("clusters.detail", slug=slug, _anchor="members"))

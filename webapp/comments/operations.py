@@ -15,13 +15,12 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
-from webapp import audit
+from webapp import events
 from webapp.comments import queries
 from webapp.comments.quotes import quote_in, section_text
 from webapp.extensions import db
 from webapp.models import Cluster, Comment, Section, User
 from webapp.models.base import utcnow
-from webapp.notifications.operations import notify
 from webapp.problems import Invalid
 from workflows.roles import Role
 from workflows.visibility import (
@@ -29,9 +28,7 @@ from workflows.visibility import (
     MAX_BODY,
     MAX_QUOTE,
     MAX_REASON,
-    OBJECTION,
     VISIBILITIES,
-    can_see_comment,
     may_delete,
     may_edit,
     may_hide,
@@ -164,7 +161,7 @@ def post_comment(
     )
     db.session.add(comment)
     db.session.flush()
-    audit.record(
+    events.emit(
         "comment.post",
         cluster,
         subject=f"{section.key}#{comment.id}",
@@ -172,41 +169,9 @@ def post_comment(
         visibility=visibility,
         kind=kind,
         parent_id=comment.parent_id,
+        context={"section": section, "comment": comment, "parent": parent},
     )
-    _notify_new(cluster, section, comment, author, parent, text)
     return comment
-
-
-def _notify_new(
-    cluster: Cluster,
-    section: Section,
-    comment: Comment,
-    author: User,
-    parent: Comment | None,
-    text: str,
-    already: set[int] | None = None,
-) -> None:
-    """Mentions, then the parent's author, then the section's writers (for objections):
-    each person told once, and only if the comment's visibility lets them see it."""
-    told: set[int] = {author.id} | (already or set())
-    people = queries.cluster_people(cluster)
-    wanted: list[tuple[str, set[int]]] = [("mention", {p.id for p in mentioned(text, people)})]
-    if parent is not None and parent.author_id is not None:
-        wanted.append(("reply", {parent.author_id}))
-    if comment.kind == OBJECTION:
-        wanted.append(("objection", queries.section_authors(section)))
-    roles = queries.roles_of(cluster, set().union(*(ids for _kind, ids in wanted)))
-    users = queries.users_by_id(set(roles))
-    params = {"section": section.key, "actor": author.name, "comment": comment.id}
-    link = comment_link(cluster.slug, section.key, comment.id)
-    for kind, ids in wanted:
-        recipients = [
-            users[uid]
-            for uid in sorted(ids - told)
-            if uid in users and can_see_comment(roles.get(uid), comment.visibility)
-        ]
-        told |= {u.id for u in recipients}
-        notify(recipients, kind, cluster, params, link)
 
 
 def _removed(comment: Comment) -> bool:
@@ -223,28 +188,17 @@ def edit_comment(cluster: Cluster, section: Section, comment: Comment, user: Use
     text = check_body(body)
     if text == comment.body:
         return comment
-    people = queries.cluster_people(cluster)
-    before = {p.id for p in mentioned(comment.body, people)}
+    previous_body = comment.body
     comment.body = text
     comment.edited_at = utcnow()
-    audit.record("comment.edit", cluster, subject=f"{section.key}#{comment.id}", actor=user)
+    events.emit(
+        "comment.edit",
+        cluster,
+        subject=f"{section.key}#{comment.id}",
+        actor=user,
+        context={"section": section, "comment": comment, "previous_body": previous_body},
+    )
     db.session.flush()
-    newly = {p.id for p in mentioned(text, people)} - before
-    if newly:
-        roles = queries.roles_of(cluster, newly)
-        users = queries.users_by_id(set(roles))
-        recipients = [
-            users[uid]
-            for uid in sorted(newly)
-            if uid in users and uid != user.id and can_see_comment(roles[uid], comment.visibility)
-        ]
-        notify(
-            recipients,
-            "mention",
-            cluster,
-            {"section": section.key, "actor": user.name, "comment": comment.id},
-            comment_link(cluster.slug, section.key, comment.id),
-        )
     return comment
 
 
@@ -256,7 +210,7 @@ def delete_comment(cluster: Cluster, section: Section, comment: Comment, user: U
         return
     comment.body = ""
     comment.deleted_at = utcnow()
-    audit.record("comment.delete", cluster, subject=f"{section.key}#{comment.id}", actor=user)
+    events.emit("comment.delete", cluster, subject=f"{section.key}#{comment.id}", actor=user)
     db.session.flush()
 
 
@@ -275,7 +229,7 @@ def hide_comment(
     if comment.hidden_reason is not None:
         return
     comment.hidden_reason = text
-    audit.record("comment.hide", cluster, subject=f"{section.key}#{comment.id}", reason=text, actor=user)
+    events.emit("comment.hide", cluster, subject=f"{section.key}#{comment.id}", reason=text, actor=user)
     db.session.flush()
 
 
@@ -297,7 +251,7 @@ def resolve_comment(
     comment.resolved_at = utcnow()
     comment.resolved_by_id = user.id
     comment.resolution = text
-    audit.record(
+    events.emit(
         "comment.resolve",
         cluster,
         subject=f"{section.key}#{comment.id}",
@@ -320,7 +274,7 @@ def reopen_comment(
     comment.resolved_at = None
     comment.resolved_by_id = None
     comment.resolution = ""
-    audit.record(
+    events.emit(
         "comment.reopen",
         cluster,
         subject=f"{section.key}#{comment.id}",

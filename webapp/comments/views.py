@@ -256,7 +256,6 @@ def _refused(cluster, role, section, target: str, form: FlaskForm, problem: Exce
 
 def _done(cluster: Cluster, section: Section, comment_id: int | None, message: str):  # noqa: ANN202
     link = comment_link(cluster.slug, section.key, comment_id)
-    db.session.commit()
     flash(message, "success")
     return redirect(link)
 

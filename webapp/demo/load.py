@@ -14,7 +14,7 @@ import yaml
 from flask import current_app
 from sqlalchemy import select
 
-from webapp import audit
+from webapp import audit_trail
 from webapp.auth.passwords import hash_password
 from webapp.clusters.operations import create_cluster, set_member
 from webapp.demo.organisations import AGENCY, CLUSTERS, ORGANISATIONS
@@ -162,11 +162,11 @@ def _strategy(cluster: Cluster, admin: User) -> None:
     for stage in stages:
         stage.state = states[stage.key]
         if stage.state != "locked" and stage.position > 0:
-            audit.record("stage.open", cluster, subject=stage.key, actor=moderator)
+            audit_trail.record("stage.open", cluster, subject=stage.key, actor=moderator)
         if stage.state in ("in_review", "approved"):
-            audit.record("stage.submit", cluster, subject=stage.key, actor=writers[0])
+            audit_trail.record("stage.submit", cluster, subject=stage.key, actor=writers[0])
         if stage.state == "approved":
-            audit.record("stage.approve", cluster, subject=stage.key, actor=moderator)
+            audit_trail.record("stage.approve", cluster, subject=stage.key, actor=moderator)
     signers = [w for w in [moderator, *writers] if w.organisation_id][: progress["signoffs"]]
     _sign(cluster, signers)
 
@@ -183,7 +183,7 @@ def _sign(cluster: Cluster, signers: list[User]) -> None:
                 round=cluster.signoff_round,
             )
         )
-        audit.record("signoff", cluster, subject=user.organisation.name, actor=user)
+        audit_trail.record("signoff", cluster, subject=user.organisation.name, actor=user)
 
 
 def _meetings(cluster: Cluster, spec: dict) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 
-from webapp import audit
+from webapp import events
 from webapp.documents.snapshot import build_snapshot, snapshot_hash, stamp
 from webapp.extensions import db
 from webapp.models import Cluster, Document, User
@@ -54,7 +54,7 @@ def request_document(cluster: Cluster, user: User | None) -> Requested:
         created_at=now,
     )
     db.session.add(document)
-    audit.record("document.request", cluster, subject=f"v{version}", actor=user, final=document.final)
+    events.emit("document.request", cluster, subject=f"v{version}", actor=user, final=document.final)
     db.session.flush()
     return Requested(document, created=True)
 
@@ -95,7 +95,14 @@ def finish(document_id: int, data: bytes) -> bool:
             finished_at=utcnow(),
         )
     ).rowcount
-    return published == 1
+    if published != 1:
+        return False
+    document = db.session.get(Document, document_id, populate_existing=True)
+    cluster = db.session.get(Cluster, document.cluster_id)
+    events.emit(
+        "document.ready", cluster, subject=f"v{document.version}", actor=None, context={"document": document}
+    )
+    return True
 
 
 def fail(document_id: int, message: str) -> None:

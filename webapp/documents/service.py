@@ -9,7 +9,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from webapp import auditlog, tasks
+from webapp import security_log, tasks, transaction
 from webapp.documents.operations import Requested, request_document
 from webapp.extensions import db
 from webapp.models import Cluster
@@ -39,14 +39,14 @@ def ask_for_document(cluster: Cluster, role: Role | None) -> Asked:
         abort(403)
     try:
         requested = request_document(cluster, current_user._get_current_object())
-        db.session.commit()
     except IntegrityError:  # someone asked for the same new version at the same moment
         db.session.rollback()
         requested = request_document(cluster, current_user._get_current_object())
-        db.session.commit()
+    # The worker must find the version when it is told, and the answer says whether it was.
+    transaction.hand_off()
     enqueued = True
     if requested.created:
-        auditlog.event("export", cluster=cluster.slug, version=requested.document.version)
+        security_log.event("export", cluster=cluster.slug, version=requested.document.version)
         try:
             tasks.enqueue("studio.render_document", requested.document.id)
         except tasks.BrokerUnavailable as exc:

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from webapp import audit
+from webapp import events
 from webapp.clusters.queries import definition_of
 from webapp.extensions import db
 from webapp.meetings import MEETING_KIND_LABELS
@@ -216,7 +216,7 @@ def plan_meeting(cluster: Cluster, data: MeetingInput) -> Meeting:
     _apply(meeting, checked)
     with _kept_by_the_database(checked.kind):
         db.session.add(meeting)
-    audit.record("meeting.plan", cluster, subject=meeting.title, meeting_id=meeting.id, kind=meeting.kind)
+    events.emit("meeting.plan", cluster, subject=meeting.title, meeting_id=meeting.id, kind=meeting.kind)
     db.session.flush()
     return meeting
 
@@ -236,13 +236,13 @@ def update_meeting(
     checked = _check(cluster, data, meeting)
     with _kept_by_the_database(checked.kind):
         _apply(meeting, checked)
-    audit.record("meeting.update", cluster, subject=meeting.title, meeting_id=meeting.id)
+    events.emit("meeting.update", cluster, subject=meeting.title, meeting_id=meeting.id)
     db.session.flush()
     return meeting
 
 
 def delete_meeting(cluster: Cluster, meeting: Meeting) -> None:
-    audit.record("meeting.delete", cluster, subject=meeting.title, meeting_id=meeting.id)
+    events.emit("meeting.delete", cluster, subject=meeting.title, meeting_id=meeting.id)
     db.session.delete(meeting)
     db.session.flush()
 
@@ -261,7 +261,7 @@ def add_person(cluster: Cluster, meeting: Meeting, user: User) -> Attendance:
         raise Duplicate("user_id", _("%(name)s is already on the attendance list.", name=user.name))
     row = Attendance(meeting_id=meeting.id, user_id=user.id, organisation_id=user.organisation_id)
     db.session.add(row)
-    audit.record("meeting.attend", cluster, subject=user.email, meeting_id=meeting.id)
+    events.emit("meeting.attend", cluster, subject=user.email, meeting_id=meeting.id)
     db.session.flush()
     return row
 
@@ -286,14 +286,14 @@ def add_guest(cluster: Cluster, meeting: Meeting, name: str, organisation: str, 
         raise Duplicate("name", _("%(name)s is already on the attendance list.", name=name))
     row = Attendance(meeting_id=meeting.id, guest_name=name, guest_organisation=organisation, guest_kind=kind)
     db.session.add(row)
-    audit.record("meeting.attend", cluster, subject=name, meeting_id=meeting.id, guest=True)
+    events.emit("meeting.attend", cluster, subject=name, meeting_id=meeting.id, guest=True)
     db.session.flush()
     return row
 
 
 def remove_attendance(cluster: Cluster, meeting: Meeting, row: Attendance) -> None:
     name = row.user.email if row.user is not None else row.guest_name
-    audit.record("meeting.unattend", cluster, subject=name, meeting_id=meeting.id)
+    events.emit("meeting.unattend", cluster, subject=name, meeting_id=meeting.id)
     db.session.delete(row)
     db.session.flush()
 
@@ -317,7 +317,7 @@ def import_sheet(cluster: Cluster, meeting: Meeting, sheet: Sheet) -> int:
                     guest_kind=row.kind if row.kind in ORGANISATION_KINDS else "",
                 )
             )
-    audit.record(
+    events.emit(
         "meeting.import",
         cluster,
         subject=meeting.title,

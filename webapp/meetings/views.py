@@ -260,7 +260,6 @@ def new(slug: str):
         except (Invalid, Duplicate) as problem:
             status = _refused(form, problem)
         else:
-            db.session.commit()
             flash(_("The meeting is planned."), "success")
             return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting.id))
     elif form.is_submitted():
@@ -282,7 +281,6 @@ def edit(slug: str, meeting_id: int):
             if isinstance(problem, Stale):
                 form.version.data = meeting.version  # saving again keeps this person's edit
         else:
-            db.session.commit()
             flash(_("The meeting is saved."), "success")
             return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting.id))
     elif form.is_submitted():
@@ -299,7 +297,6 @@ def delete(slug: str, meeting_id: int):
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting_id))
     delete_meeting(cluster, meeting)
-    db.session.commit()
     flash(_("The meeting is deleted."), "success")
     return redirect(url_for("meetings.index", slug=slug))
 
@@ -320,7 +317,6 @@ def attend_person(slug: str, meeting_id: int):
             add_person(cluster, meeting, user)
         except (Invalid, Duplicate) as problem:
             return _render_detail(cluster, role, meeting, form, None, _refused(form, problem))
-        db.session.commit()
         flash(_("%(name)s is on the attendance list.", name=user.name), "success")
         return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance"))
     return _render_detail(cluster, role, meeting, form, None, 422)
@@ -336,7 +332,6 @@ def attend_guest(slug: str, meeting_id: int):
             add_guest(cluster, meeting, form.name.data, form.organisation.data or "", form.kind.data or "")
         except (Invalid, Duplicate) as problem:
             return _render_detail(cluster, role, meeting, None, form, _refused(form, problem))
-        db.session.commit()
         flash(_("%(name)s is on the attendance list.", name=form.name.data.strip()), "success")
         return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance"))
     return _render_detail(cluster, role, meeting, None, form, 422)
@@ -350,7 +345,6 @@ def unattend(slug: str, meeting_id: int, attendance_id: int):
     if row is None or row.meeting_id != meeting.id or not ConfirmForm().validate_on_submit():
         return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance"))
     remove_attendance(cluster, meeting, row)
-    db.session.commit()
     flash(_("Removed from the attendance list."), "success")
     return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance"))
 
@@ -461,6 +455,5 @@ def confirm_import(slug: str, meeting_id: int):
     if not sheet.ok:
         return _preview(cluster, role, meeting, data, "")
     count = import_sheet(cluster, meeting, sheet)
-    db.session.commit()
     flash(_("%(count)d people added to the attendance list.", count=count), "success")
     return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance"))

@@ -1,7 +1,7 @@
 """Notifications: in the app (with an unread count), by e-mail or in a daily digest.
 
-Other features call ``operations.notify`` (or ``notify_stage_event``,
-``notify_document_ready``); ``init_app`` wires the pages, the mailer, the navbar's
+Other features emit events (webapp.events) and ``subscriptions`` decides who is told;
+``init_app`` wires the subscriptions, the pages, the mailer, the navbar's
 ``unread_notifications`` and the ``flask notifications`` commands.
 """
 
@@ -11,7 +11,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from webapp.notifications import cli, mailer, views
+    from webapp.notifications import cli, mailer, subscriptions, views  # noqa: F401 (subscribes)
 
     mailer.init_app(app)
     views.init_app(app)

@@ -7,6 +7,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from webapp.extensions import db
+from webapp.transaction import unit_of_work
 
 notifications_cli = AppGroup("notifications", help="Notification e-mails: digests and the outbox.")
 
@@ -19,8 +20,8 @@ def digest() -> None:
     from webapp.notifications.mailer import deliver_pending, mail_configured
     from webapp.notifications.operations import send_digests
 
-    queued = send_digests()
-    db.session.commit()
+    with unit_of_work():
+        queued = send_digests()
     sent = deliver_pending()
     where = "sent" if mail_configured() else "kept in the outbox (no MAIL_SERVER)"
     click.echo(f"Digests queued: {queued}; e-mails {where}: {sent if mail_configured() else queued}.")
@@ -39,10 +40,12 @@ def send(retry_failed: bool) -> None:
         click.echo("MAIL_SERVER is not set: e-mails stay in the outbox for the admin to see.")
         return
     if retry_failed:
-        db.session.execute(
-            update(OutboxEmail).where(OutboxEmail.sent_at.is_(None), OutboxEmail.error != "").values(error="")
-        )
-        db.session.commit()
+        with unit_of_work():
+            db.session.execute(
+                update(OutboxEmail)
+                .where(OutboxEmail.sent_at.is_(None), OutboxEmail.error != "")
+                .values(error="")
+            )
     click.echo(f"E-mails sent: {deliver_pending()}.")
 
 

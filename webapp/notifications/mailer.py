@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from webapp.extensions import db
 from webapp.models import OutboxEmail
 from webapp.models.base import utcnow
+from webapp.transaction import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -71,24 +72,24 @@ def deliver_pending(limit: int = 200) -> int:
     ).all()
     sent = 0
     for row_id in ids:
-        claimed = db.session.execute(
-            update(OutboxEmail)
-            .where(OutboxEmail.id == row_id, OutboxEmail.sent_at.is_(None), OutboxEmail.error == "")
-            .values(sent_at=utcnow())
-        ).rowcount
-        db.session.commit()
+        with unit_of_work():
+            claimed = db.session.execute(
+                update(OutboxEmail)
+                .where(OutboxEmail.id == row_id, OutboxEmail.sent_at.is_(None), OutboxEmail.error == "")
+                .values(sent_at=utcnow())
+            ).rowcount
         if not claimed:
             continue
-        row = db.session.get(OutboxEmail, row_id)
-        try:
-            mail.send(Message(subject=row.subject, recipients=[row.to], body=row.body))
-        except Exception as exc:  # noqa: BLE001 - any SMTP failure is kept on the row
-            log.warning("e-mail %s to %s failed: %s", row.id, row.to, exc)
-            row.sent_at = None
-            row.error = str(exc)[:1000] or type(exc).__name__
-        else:
-            sent += 1
-        db.session.commit()
+        with unit_of_work():
+            row = db.session.get(OutboxEmail, row_id)
+            try:
+                mail.send(Message(subject=row.subject, recipients=[row.to], body=row.body))
+            except Exception as exc:  # noqa: BLE001 - any SMTP failure is kept on the row
+                log.warning("e-mail %s to %s failed: %s", row.id, row.to, exc)
+                row.sent_at = None
+                row.error = str(exc)[:1000] or type(exc).__name__
+            else:
+                sent += 1
     return sent
 
 

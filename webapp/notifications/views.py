@@ -69,7 +69,6 @@ def read_all():
     if not MarkReadForm().validate_on_submit():
         abort(400)
     mark_read(current_user)
-    db.session.commit()
     flash(_("All notifications are marked as read."), "success")
     return redirect(url_for("notifications.index"))
 
@@ -91,7 +90,6 @@ def open_one(notification_id: int):
         abort(404)
     link = _safe_link(notification.link or "")
     mark_read(current_user, [notification_id])
-    db.session.commit()
     return redirect(link)
 
 
@@ -100,7 +98,6 @@ def preferences():
     form = preferences_form(preferences_of(current_user))
     if form.validate_on_submit():
         set_preferences(current_user, {kind: getattr(form, kind).data for kind in NOTIFICATION_KINDS})
-        db.session.commit()
         flash(_("Your choices are saved."), "success")
         return redirect(url_for("notifications.preferences"))
     status = 422 if form.is_submitted() else 200

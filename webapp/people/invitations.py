@@ -16,7 +16,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import exists, select, update
 
-from webapp import auditlog
+from webapp import security_log
 from webapp.auth.passwords import MIN_LENGTH, hash_password
 from webapp.auth.secrets_util import new_token, token_hash
 from webapp.extensions import db
@@ -53,7 +53,7 @@ def invite_new(email: str, name: str, organisation_id: int | None, cluster: Clus
     # A random password nobody knows: the account cannot be signed in to until its owner
     # sets one through the link, and sign-in needs no special case for it.
     user = create_user(email, name, "", organisation_id, password_hash=hash_password(new_token()))
-    auditlog.event("person.invited", person_id=user.id, cluster=cluster.slug)
+    security_log.event("person.invited", person_id=user.id, cluster=cluster.slug)
     return _issue(user, cluster, by)
 
 
@@ -150,6 +150,6 @@ def accept(invitation: Invitation, name: str, password: str) -> User:
     user = invitation.user
     user.name = name
     user.password_hash = hash_password(password)
-    auditlog.event("person.invitation_accepted", person_id=user.id)
+    security_log.event("person.invitation_accepted", person_id=user.id)
     db.session.flush()
     return user

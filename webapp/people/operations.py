@@ -6,7 +6,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from webapp import auditlog
+from webapp import security_log
 from webapp.auth import sessions, tokens
 from webapp.auth.operations import lookalike_account, normalise_email
 from webapp.auth.passwords import MIN_LENGTH, hash_password
@@ -61,7 +61,7 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     if is_admin:  # admin rights are logged however they are given
-        auditlog.event("person.admin", person_id=user.id, is_admin=True)
+        security_log.event("person.admin", person_id=user.id, is_admin=True)
     return user
 
 
@@ -108,7 +108,7 @@ def _set_email(person: User, email: str) -> None:
     """Change an address already checked by `_free_email`: log it and tell the old one."""
     old = person.email
     person.email = email
-    auditlog.event("account.email", person_id=person.id, previous=old, email=email)
+    security_log.event("account.email", person_id=person.id, previous=old, email=email)
     _tell_old_address(person, old)
 
 
@@ -149,10 +149,10 @@ def update_person(
     if email != person.email:
         _set_email(person, email)
     if is_admin != person.is_admin:
-        auditlog.event("person.admin", person_id=person.id, is_admin=is_admin)
+        security_log.event("person.admin", person_id=person.id, is_admin=is_admin)
         person.is_admin = is_admin
     if active != person.active:
-        auditlog.event("person.active", person_id=person.id, active=active)
+        security_log.event("person.active", person_id=person.id, active=active)
         person.active = active
         if not active:
             sessions.end_all(person)

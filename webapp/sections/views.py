@@ -396,7 +396,6 @@ def save(slug: str, key: str):  # noqa: ANN201
             conflict=view,
             status=409,
         )
-    db.session.commit()
     message = _saved_message(result)
     if form.resolution.data and not result.changed:
         message = _("Kept the saved version: there was nothing else to add.")
@@ -437,10 +436,8 @@ def here(slug: str, key: str):  # noqa: ANN201
     _cluster, _role, section, _stage = _load(slug, key)
     if request.method == "DELETE":
         presence.leave(section, current_user)
-        db.session.commit()
         return Response(status=204)
     presence.heartbeat(section, current_user)
-    db.session.commit()
     others = presence.others_here(section, current_user)
     return json_answer(200, "ok", others=others, revision=section.revision)
 
@@ -536,7 +533,6 @@ def restore(slug: str, key: str, number: int):  # noqa: ANN201
         db.session.rollback()
         flash(_("Revision %(n)s could not be restored. Please try again.", n=number), "danger")
         return redirect(url_for("sections.history", slug=slug, key=key))
-    db.session.commit()
     if result.changed:
         flash(
             _("Revision %(old)s is restored as revision %(new)s.", old=number, new=result.revision),

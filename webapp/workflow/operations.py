@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import update
 
-from webapp import audit, auditlog
+from webapp import events, security_log
 from webapp.extensions import db
 from webapp.models import Cluster, SignOff, User
 from webapp.models.base import utcnow
@@ -51,7 +51,7 @@ def transition(cluster: Cluster, stage_key: str, action: str, reason: str, role:
         facts.stage(key).needs_review = True
     if effects.void_signoffs and facts.signed_organisation_ids:
         _void_signoffs(cluster, stage_key, action)
-    audit.record(
+    events.emit(
         f"stage.{action.value}",
         cluster,
         subject=stage_key,
@@ -62,7 +62,7 @@ def transition(cluster: Cluster, stage_key: str, action: str, reason: str, role:
     )
     db.session.flush()  # the stage's version column makes a concurrent change fail here
     if action in (Action.APPROVE, Action.REOPEN):
-        auditlog.event(f"stage.{action.value}", cluster=cluster.slug, stage=stage_key)
+        security_log.event(f"stage.{action.value}", cluster=cluster.slug, stage=stage_key)
     return StageState(stage.state)
 
 
@@ -73,7 +73,7 @@ def _void_signoffs(cluster: Cluster, stage_key: str, action: Action) -> None:
         .values(voided_at=utcnow())
     )
     cluster.signoff_round += 1
-    audit.record("signoff.void", cluster, subject=stage_key, cause=action.value)
+    events.emit("signoff.void", cluster, subject=stage_key, cause=action.value)
 
 
 def sign_off(cluster: Cluster, user: User, role: Role | None) -> SignOff:
@@ -93,6 +93,6 @@ def sign_off(cluster: Cluster, user: User, role: Role | None) -> SignOff:
         cluster_id=cluster.id, organisation_id=org_id, user_id=user.id, round=cluster.signoff_round
     )
     db.session.add(signoff)
-    audit.record("signoff", cluster, subject=user.organisation.name, organisation_id=org_id)
+    events.emit("signoff", cluster, subject=user.organisation.name, organisation_id=org_id)
     db.session.flush()
     return signoff

@@ -14,7 +14,6 @@ from webapp.access import cluster_for
 from webapp.extensions import db
 from webapp.inputs import query_int
 from webapp.models import AuditEvent, User
-from webapp.notifications.operations import notify_stage_event
 from webapp.workflow.forms import SignOffForm, TransitionForm
 from webapp.workflow.messages import unmet_message
 from webapp.workflow.operations import SignOffRefused, TransitionRefused, sign_off, transition
@@ -47,7 +46,6 @@ def stage_transition(slug: str, stage_key: str):
         abort(422)
     try:
         transition(cluster, stage_key, form.action.data, form.reason.data or "", role)
-        db.session.commit()
     except KeyError:
         abort(404)
     except TransitionRefused as refused:
@@ -64,14 +62,6 @@ def stage_transition(slug: str, stage_key: str):
         db.session.rollback()
         flash(_("Someone changed this stage a moment ago. Here is its current state."), "warning")
         return back
-    notify_stage_event(
-        cluster,
-        stage_key,
-        form.action.data,
-        current_user._get_current_object(),
-        form.reason.data or "",
-    )
-    db.session.commit()
     flash(ACTION_DONE[form.action.data], "success")
     return back
 
@@ -84,7 +74,6 @@ def stage_signoff(slug: str):
         abort(400)
     try:
         sign_off(cluster, current_user, role)
-        db.session.commit()
     except SignOffRefused as refused:
         db.session.rollback()
         if any(u.code == "role_forbidden" for u in refused.unmet):

@@ -1,0 +1,76 @@
+"""Rules of the code's shape that a review would otherwise have to remember
+(docs/architecture.md): one commit point, producers that emit events instead of telling
+people themselves, and `workflows/` free of Flask and the database."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMIT_POINT = ROOT / "webapp" / "transaction.py"
+
+
+def _sources(*packages: str) -> list[Path]:
+    return sorted(p for package in packages for p in (ROOT / package).rglob("*.py"))
+
+
+def commits_in(source: str) -> list[int]:
+    """Lines calling `.commit()` on anything (a session, a connection)."""
+    tree = ast.parse(source)
+    return sorted(
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "commit"
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("db.session.commit()\n", [1]),
+        ("x = 1\nsession.commit()\n", [2]),
+        ("def f():\n    conn.commit()  # why\n", [2]),
+        ("db.session.flush()\ncommitted = True\n", []),
+    ],
+)
+def test_the_commit_finder_finds_commits(source, expected):
+    assert commits_in(source) == expected
+
+
+def test_only_the_commit_point_commits():
+    offenders = {
+        str(path.relative_to(ROOT)): lines
+        for path in _sources("webapp", "worker", "workflows", "charts")
+        if path != COMMIT_POINT and (lines := commits_in(path.read_text(encoding="utf-8")))
+    }
+    assert offenders == {}, "commit through webapp.transaction (the request, a task, a CLI verb)"
+    assert commits_in(COMMIT_POINT.read_text(encoding="utf-8"))
+
+
+NOTIFY_IMPORT = re.compile(r"from webapp\.notifications\.operations import [^\n]*\bnotify")
+
+
+def test_producers_emit_events_and_never_notify_directly():
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in _sources("webapp", "worker")
+        if "notifications" not in path.parts and NOTIFY_IMPORT.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+def test_workflows_are_pure():
+    imported: dict[str, set[str]] = {}
+    for path in _sources("workflows"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.setdefault(node.module.split(".")[0], set()).add(path.name)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    imported.setdefault(alias.name.split(".")[0], set()).add(path.name)
+    forbidden = ("flask", "sqlalchemy", "webapp", "worker")
+    assert {name: imported[name] for name in forbidden if name in imported} == {}

@@ -1,0 +1,124 @@
+"""Which events tell whom: the notifications' subscriptions to `webapp.events`.
+
+A new kind of notification is a function here (and its kind in the model, with a
+migration); the operations that emit the events do not change. A notification that
+cannot be written is logged and never undoes the change it tells of (a savepoint).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from webapp.comments import queries
+from webapp.comments.operations import comment_link, mentioned
+from webapp.events import Event, happened
+from webapp.extensions import db
+from webapp.models import Cluster, Comment, Section, User
+from webapp.notifications.operations import notify, notify_document_ready, notify_stage_event
+from workflows.visibility import OBJECTION, can_see_comment
+
+log = logging.getLogger(__name__)
+
+Subscriber = Callable[[Event], object]
+_BY_VERB: dict[str, Subscriber] = {}
+_BY_PREFIX: dict[str, Subscriber] = {}
+
+
+def on(verb: str) -> Callable[[Subscriber], Subscriber]:
+    """Subscribe to one verb, or to a family with a trailing `*` ("stage.*")."""
+
+    def register(subscriber: Subscriber) -> Subscriber:
+        if verb.endswith("*"):
+            _BY_PREFIX[verb[:-1]] = subscriber
+        else:
+            _BY_VERB[verb] = subscriber
+        return subscriber
+
+    return register
+
+
+@happened.connect
+def _dispatch(verb: str, event: Event) -> None:
+    subscribers = [s for prefix, s in _BY_PREFIX.items() if verb.startswith(prefix)]
+    if verb in _BY_VERB:
+        subscribers.append(_BY_VERB[verb])
+    if not subscribers:
+        return
+    db.session.flush()  # the change itself: its own errors belong to the operation
+    for subscriber in subscribers:
+        try:
+            with db.session.begin_nested():
+                subscriber(event)
+        except SQLAlchemyError:
+            log.exception("could not notify of %s in cluster %s", verb, getattr(event.cluster, "id", None))
+
+
+@on("stage.*")
+def _stage(event: Event) -> None:
+    """Submitting asks moderators for a review; returning, approving, reopening tells the team."""
+    notify_stage_event(event.cluster, event.subject, event.verb.split(".", 1)[1], event.actor, event.reason)
+
+
+@on("document.ready")
+def _document(event: Event) -> None:
+    notify_document_ready(event.context["document"])
+
+
+@on("comment.post")
+def _comment(event: Event) -> None:
+    """Mentions, then the parent's author, then the section's writers (for objections):
+    each person told once, and only if the comment's visibility lets them see it."""
+    cluster: Cluster = event.cluster
+    section: Section = event.context["section"]
+    comment: Comment = event.context["comment"]
+    parent: Comment | None = event.context.get("parent")
+    author: User = event.actor
+    told: set[int] = {author.id}
+    people = queries.cluster_people(cluster)
+    wanted: list[tuple[str, set[int]]] = [("mention", {p.id for p in mentioned(comment.body, people)})]
+    if parent is not None and parent.author_id is not None:
+        wanted.append(("reply", {parent.author_id}))
+    if comment.kind == OBJECTION:
+        wanted.append(("objection", queries.section_authors(section)))
+    roles = queries.roles_of(cluster, set().union(*(ids for _kind, ids in wanted)))
+    users = queries.users_by_id(set(roles))
+    params = {"section": section.key, "actor": author.name, "comment": comment.id}
+    link = comment_link(cluster.slug, section.key, comment.id)
+    for kind, ids in wanted:
+        recipients = [
+            users[uid]
+            for uid in sorted(ids - told)
+            if uid in users and can_see_comment(roles.get(uid), comment.visibility)
+        ]
+        told |= {u.id for u in recipients}
+        notify(recipients, kind, cluster, params, link)
+
+
+@on("comment.edit")
+def _comment_edited(event: Event) -> None:
+    """People newly named in the rewritten text are told; those named before are not again."""
+    cluster: Cluster = event.cluster
+    section: Section = event.context["section"]
+    comment: Comment = event.context["comment"]
+    people = queries.cluster_people(cluster)
+    before = {p.id for p in mentioned(event.context["previous_body"], people)}
+    newly = {p.id for p in mentioned(comment.body, people)} - before
+    if not newly:
+        return
+    roles = queries.roles_of(cluster, newly)
+    users = queries.users_by_id(set(roles))
+    recipients = [
+        users[uid]
+        for uid in sorted(newly)
+        if uid in users and uid != event.actor.id and can_see_comment(roles[uid], comment.visibility)
+    ]
+    notify(
+        recipients,
+        "mention",
+        cluster,
+        {"section": section.key, "actor": event.actor.name, "comment": comment.id},
+        comment_link(cluster.slug, section.key, comment.id),
+    )

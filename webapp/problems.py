@@ -1,10 +1,17 @@
-"""Errors that operations raise for bad input; views turn them into 4xx answers."""
+"""Errors that operations raise for bad input; views turn them into 4xx answers.
+
+Each kind carries its HTTP status (and the API's error code), so that every page and
+every API route answers the same refusal the same way: a clash 409, bad input 422.
+"""
 
 from __future__ import annotations
 
 
 class Problem(ValueError):
     """A refusal naming the field at fault; `message` is already in the person's language."""
+
+    status: int = 422
+    code: str = "invalid"
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
@@ -13,12 +20,21 @@ class Problem(ValueError):
 
 
 class Invalid(Problem):
-    """Input that cannot be accepted (422)."""
+    """Input that cannot be accepted."""
+
+    status = 422
+    code = "invalid"
 
 
 class Duplicate(Problem):
-    """Something that must be unique already exists (409)."""
+    """Something that must be unique already exists."""
+
+    status = 409
+    code = "duplicate"
 
 
 class Stale(Problem):
-    """What the person edited was changed by someone else meanwhile (409); nothing saved."""
+    """What the person edited was changed by someone else meanwhile; nothing saved."""
+
+    status = 409
+    code = "conflict"

@@ -16,9 +16,8 @@ def require_admin() -> None:
 
 
 def refuse(problem: Invalid | Duplicate) -> ApiError:
-    """An operation's refusal as an API error naming the field."""
-    status, code = (409, "duplicate") if isinstance(problem, Duplicate) else (422, "invalid")
-    return ApiError(status, code, problem.message, error_extra={"field": problem.field})
+    """An operation's refusal as an API error naming the field, with the problem's own status."""
+    return ApiError(problem.status, problem.code, problem.message, error_extra={"field": problem.field})
 
 
 @blp.route("/organisations", methods=["POST"])

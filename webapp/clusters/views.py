@@ -20,7 +20,7 @@ from webapp.clusters.queries import (
 from webapp.extensions import db
 from webapp.models import Cluster, Membership, User
 from webapp.people.invitations import Invited
-from webapp.problems import Duplicate, Invalid
+from webapp.problems import Problem
 from webapp.workflow.forms import SignOffForm, TransitionForm
 from webapp.workflow.panels import stage_panels
 from workflows.reauth import SensitiveChange
@@ -101,11 +101,11 @@ def add_member(slug: str):
             )
         else:  # one of the choices, so one of the cluster's people or organisations'
             added = Added(set_member(cluster, db.session.get(User, form.user_id.data), form.role.data))
-    except (Invalid, Duplicate) as problem:
+    except Problem as problem:
         db.session.rollback()  # an invitation half-made is not kept
         fields = {"role": form.role, "name": form.name, "organisation_id": form.organisation_id}
         fields.get(problem.field, form.email if email else form.user_id).errors.append(problem.message)
-        return _render_detail(cluster, role, form, 409 if isinstance(problem, Duplicate) else 422)
+        return _render_detail(cluster, role, form, problem.status)
     user = added.membership.user
     if added.invited is not None and not added.invited.emailed:
         # No mail server: the link is shown this once, to be passed on, and kept nowhere.

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from webapp.admin.forms import RevokeForm
 from webapp.auth import reauth, sessions, tokens
@@ -13,9 +14,9 @@ from webapp.auth.forms import ConfirmPasswordForm, EmailChangeForm, PasswordChan
 from webapp.auth.operations import change_password
 from webapp.auth.views import safe_next
 from webapp.extensions import db
+from webapp.form_flow import flash_redirect, handle_form
 from webapp.models import ApiToken
 from webapp.people.operations import change_email
-from webapp.problems import Duplicate, Invalid
 from workflows.reauth import SensitiveChange
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -49,40 +50,45 @@ def _render(
 @bp.route("/", methods=["GET", "POST"])
 def index():
     form = PasswordChangeForm()
-    if form.validate_on_submit():
-        if not reauth.check_field(form.current, SensitiveChange.OWN_PASSWORD):
-            return _render(form, status=422)
+
+    def change() -> None:
         user = current_user._get_current_object()
         remember = bool(user.login_session and user.login_session.remember)
         change_password(user, form.new.data)  # ends every session and token, this one too
         sessions.start(user, remember=remember)
         login_user(user, remember=remember)
-        flash(
+
+    return handle_form(
+        form,
+        change,
+        checks=lambda: reauth.check_field(form.current, SensitiveChange.OWN_PASSWORD),
+        done=lambda _none: flash_redirect(
             _(
                 "Your password is changed; you were signed out everywhere else and your API "
                 "tokens were revoked."
             ),
-            "success",
-        )
-        return redirect(url_for("account.index"))
-    return _render(form, status=422 if form.is_submitted() else 200)
+            url_for("account.index"),
+        ),
+        render=lambda status: _render(form, status=status),
+    )
 
 
 @bp.post("/email")
 def email():
     form = EmailChangeForm(prefix="email")
-    if not form.validate_on_submit():
-        return _render(email_form=form, status=422)
-    if not reauth.check_field(form.current, SensitiveChange.OWN_EMAIL):
-        return _render(email_form=form, status=422)
-    try:
-        changed = change_email(current_user._get_current_object(), form.email.data)
-    except (Invalid, Duplicate) as problem:
-        form.email.errors = [*form.email.errors, problem.message]
-        return _render(email_form=form, status=409 if isinstance(problem, Duplicate) else 422)
-    if changed:
-        flash(_("Your email address is changed; sign in with the new one from now on."), "success")
-    return redirect(url_for("account.index"))
+
+    def done(changed: bool) -> Response:
+        if changed:
+            flash(_("Your email address is changed; sign in with the new one from now on."), "success")
+        return redirect(url_for("account.index"))
+
+    return handle_form(
+        form,
+        lambda: change_email(current_user._get_current_object(), form.email.data),
+        checks=lambda: reauth.check_field(form.current, SensitiveChange.OWN_EMAIL),
+        done=done,
+        render=lambda status: _render(email_form=form, status=status),
+    )
 
 
 @bp.route("/confirm", methods=["GET", "POST"])

@@ -13,9 +13,9 @@ from webapp.auth import reauth, tokens
 from webapp.auth.operations import lookup_key
 from webapp.clusters.operations import create_cluster
 from webapp.extensions import db
+from webapp.form_flow import flash_redirect, handle_form
 from webapp.models import ApiToken, Cluster, Membership, Organisation, User
 from webapp.people.operations import create_organisation, create_user, update_person
-from webapp.problems import Duplicate, Invalid
 from workflows.reauth import changes_to_new_person, changes_to_person, person_change_refusal
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -26,36 +26,27 @@ def _admins_only() -> None:
     require_admin()
 
 
-def _field_error(form, problem: Invalid | Duplicate) -> None:  # noqa: ANN001
-    field = getattr(form, problem.field, None)
-    if field is not None:
-        field.errors = [*field.errors, problem.message]
-    else:
-        flash(problem.message, "danger")
-
-
 @bp.route("/organisations", methods=["GET", "POST"])
 def organisations():
     form = OrganisationForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            create_organisation(form.name.data, form.kind.data, form.nip.data or "", form.city.data or "")
-        except (Invalid, Duplicate) as problem:
-            _field_error(form, problem)
-            status = 422
-        else:
-            flash(_("Organisation added."), "success")
-            return redirect(url_for("admin.organisations"))
-    elif form.is_submitted():
-        status = 422
-    rows = db.session.execute(
-        select(Organisation, func.count(User.id))
-        .outerjoin(User, User.organisation_id == Organisation.id)
-        .group_by(Organisation.id)
-        .order_by(Organisation.kind, Organisation.name)
-    ).all()
-    return render_template("admin/organisations.html", form=form, rows=rows), status
+
+    def render(status: int):  # noqa: ANN202
+        rows = db.session.execute(
+            select(Organisation, func.count(User.id))
+            .outerjoin(User, User.organisation_id == Organisation.id)
+            .group_by(Organisation.id)
+            .order_by(Organisation.kind, Organisation.name)
+        ).all()
+        return render_template("admin/organisations.html", form=form, rows=rows), status
+
+    return handle_form(
+        form,
+        lambda: create_organisation(
+            form.name.data, form.kind.data, form.nip.data or "", form.city.data or ""
+        ),
+        done=lambda _org: flash_redirect(_("Organisation added."), url_for("admin.organisations")),
+        render=render,
+    )
 
 
 SENSITIVE_NEW_PERSON = changes_to_new_person(is_admin=True)
@@ -70,33 +61,31 @@ def users():
     asks = reauth.needed(*SENSITIVE_NEW_PERSON)
     if not asks:
         del form.current  # the password is shown only when it will be asked for
-    status = 200
-    if form.validate_on_submit():
+
+    def password_given() -> bool:
         new_rights = changes_to_new_person(is_admin=bool(form.is_admin.data))
-        if asks and not reauth.check_field(form.current, *new_rights):
-            status = 422
-        else:
-            try:
-                create_user(
-                    form.email.data,
-                    form.name.data,
-                    form.password.data,
-                    form.organisation_id.data,
-                    is_admin=form.is_admin.data,
-                )
-            except (Invalid, Duplicate) as problem:
-                _field_error(form, problem)
-                status = 422
-            else:
-                flash(_("Person added."), "success")
-                return redirect(url_for("admin.users"))
-    elif form.is_submitted():
-        status = 422
-    people = db.session.scalars(select(User).order_by(User.name)).all()
-    counts = dict(
-        db.session.execute(select(Membership.user_id, func.count()).group_by(Membership.user_id)).all()
+        return not asks or reauth.check_field(form.current, *new_rights)
+
+    def render(status: int):  # noqa: ANN202
+        people = db.session.scalars(select(User).order_by(User.name)).all()
+        counts = dict(
+            db.session.execute(select(Membership.user_id, func.count()).group_by(Membership.user_id)).all()
+        )
+        return render_template("admin/users.html", form=form, people=people, counts=counts), status
+
+    return handle_form(
+        form,
+        lambda: create_user(
+            form.email.data,
+            form.name.data,
+            form.password.data,
+            form.organisation_id.data,
+            is_admin=form.is_admin.data,
+        ),
+        checks=password_given,
+        done=lambda _user: flash_redirect(_("Person added."), url_for("admin.users")),
+        render=render,
     )
-    return render_template("admin/users.html", form=form, people=people, counts=counts), status
 
 
 #: Why an admin may not make a change to an account (workflows.reauth.person_change_refusal).
@@ -124,8 +113,8 @@ def person(user_id: int):
         admin_changed=bool(form.is_admin.data) != person.is_admin,
         active_changed=bool(form.active.data) != person.active,
     )
-    status = 200
-    if form.validate_on_submit():
+
+    def allowed() -> bool:
         refusal = person_change_refusal(
             acting_on_self=person.id == current_user.id,
             withdraws_admin=person.is_admin and not form.is_admin.data,
@@ -133,58 +122,55 @@ def person(user_id: int):
         )
         if refusal is not None:
             flash(REFUSALS[refusal](), "danger")
-            status = 422
-        elif not reauth.check_field(form.password, *changes):
-            status = 422
-        else:
-            try:
-                update_person(
-                    person,
-                    name=form.name.data,
-                    email=form.email.data,
-                    organisation_id=form.organisation_id.data or None,
-                    is_admin=form.is_admin.data,
-                    active=form.active.data,
-                )
-            except (Invalid, Duplicate) as problem:
-                _field_error(form, problem)
-                status = 409 if isinstance(problem, Duplicate) else 422
-            else:
-                flash(_("Saved."), "success")
-                return redirect(url_for("admin.users"))
-    elif form.is_submitted():
-        status = 422
-    return render_template(
-        "admin/person.html",
-        form=form,
-        person=person,
-        memberships=memberships_of(person),
-        password_needed=reauth.needed(*SENSITIVE_PERSON_CHANGES),
-    ), status
+            return False
+        return reauth.check_field(form.password, *changes)
+
+    return handle_form(
+        form,
+        lambda: update_person(
+            person,
+            name=form.name.data,
+            email=form.email.data,
+            organisation_id=form.organisation_id.data or None,
+            is_admin=form.is_admin.data,
+            active=form.active.data,
+        ),
+        checks=allowed,
+        done=lambda _changed: flash_redirect(_("Saved."), url_for("admin.users")),
+        render=lambda status: (
+            render_template(
+                "admin/person.html",
+                form=form,
+                person=person,
+                memberships=memberships_of(person),
+                password_needed=reauth.needed(*SENSITIVE_PERSON_CHANGES),
+            ),
+            status,
+        ),
+    )
 
 
 @bp.route("/clusters", methods=["GET", "POST"])
 def clusters():
     form = ClusterForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            cluster = create_cluster(form.slug.data, form.name.data, form.sector.data, form.goal.data or "")
-        except (Invalid, Duplicate) as problem:
-            _field_error(form, problem)
-            status = 422
-        else:
-            flash(_("Cluster created."), "success")
-            return redirect(url_for("clusters.detail", slug=cluster.slug))
-    elif form.is_submitted():
-        status = 422
-    rows = db.session.execute(
-        select(Cluster, func.count(Membership.id))
-        .outerjoin(Membership, Membership.cluster_id == Cluster.id)
-        .group_by(Cluster.id)
-        .order_by(Cluster.name)
-    ).all()
-    return render_template("admin/clusters.html", form=form, rows=rows), status
+
+    def render(status: int):  # noqa: ANN202
+        rows = db.session.execute(
+            select(Cluster, func.count(Membership.id))
+            .outerjoin(Membership, Membership.cluster_id == Cluster.id)
+            .group_by(Cluster.id)
+            .order_by(Cluster.name)
+        ).all()
+        return render_template("admin/clusters.html", form=form, rows=rows), status
+
+    return handle_form(
+        form,
+        lambda: create_cluster(form.slug.data, form.name.data, form.sector.data, form.goal.data or ""),
+        done=lambda cluster: flash_redirect(
+            _("Cluster created."), url_for("clusters.detail", slug=cluster.slug)
+        ),
+        render=render,
+    )
 
 
 @bp.route("/tokens")

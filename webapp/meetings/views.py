@@ -28,6 +28,7 @@ from webapp.access import cluster_for
 from webapp.clusters.queries import definition_of
 from webapp.downloads import content_disposition
 from webapp.extensions import db
+from webapp.form_flow import flash_redirect, handle_form
 from webapp.links import public_host, public_url
 from webapp.markdown import render_markdown
 from webapp.meetings import MEETING_KIND_LABELS, WORKSHOP_SERIES
@@ -71,7 +72,7 @@ from webapp.meetings.queries import (
     zone,
 )
 from webapp.models import Attendance, Cluster, Meeting, User
-from webapp.problems import Duplicate, Invalid, Stale
+from webapp.problems import Invalid, Stale
 from webapp.security import reads_only
 from workflows.roles import Permission, can
 
@@ -152,16 +153,6 @@ def _read_version(form: MeetingForm) -> int | None:
         return int(form.version.data)
     except (TypeError, ValueError):
         return None
-
-
-def _refused(form, problem: Invalid | Duplicate | Stale) -> int:  # noqa: ANN001
-    """Show an operation's refusal at its field; 409 for a clash, 422 otherwise."""
-    field = getattr(form, problem.field, None)
-    if field is not None and field.type != "HiddenField":
-        field.errors = [*field.errors, problem.message]
-    else:
-        flash(problem.message, "danger")
-    return 409 if isinstance(problem, Duplicate | Stale) else 422
 
 
 # --- the list and one meeting ---------------------------------------------------------
@@ -253,18 +244,17 @@ def calendar_file(slug: str, meeting_id: int):
 def new(slug: str):
     cluster, role = cluster_for(slug, Permission.MANAGE_MEETINGS)
     form = _meeting_form(cluster)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            meeting = plan_meeting(cluster, _input(form))
-        except (Invalid, Duplicate) as problem:
-            status = _refused(form, problem)
-        else:
-            flash(_("The meeting is planned."), "success")
-            return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting.id))
-    elif form.is_submitted():
-        status = 422
-    return render_template("meetings/form.html", cluster=cluster, role=role, form=form, meeting=None), status
+    return handle_form(
+        form,
+        lambda: plan_meeting(cluster, _input(form)),
+        done=lambda meeting: flash_redirect(
+            _("The meeting is planned."), url_for("meetings.detail", slug=slug, meeting_id=meeting.id)
+        ),
+        render=lambda status: (
+            render_template("meetings/form.html", cluster=cluster, role=role, form=form, meeting=None),
+            status,
+        ),
+    )
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -272,22 +262,25 @@ def edit(slug: str, meeting_id: int):
     cluster, role = cluster_for(slug, Permission.MANAGE_MEETINGS)
     meeting = meeting_in(cluster, meeting_id)
     form = _meeting_form(cluster, meeting)
-    status = 200
-    if form.validate_on_submit():
+
+    def save() -> None:
         try:
             update_meeting(cluster, meeting, _input(form), _read_version(form))
-        except (Invalid, Duplicate, Stale) as problem:  # refused before anything was changed
-            status = _refused(form, problem)
-            if isinstance(problem, Stale):
-                form.version.data = meeting.version  # saving again keeps this person's edit
-        else:
-            flash(_("The meeting is saved."), "success")
-            return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting.id))
-    elif form.is_submitted():
-        status = 422
-    return render_template(
-        "meetings/form.html", cluster=cluster, role=role, form=form, meeting=meeting
-    ), status
+        except Stale:  # refused before anything was changed
+            form.version.data = meeting.version  # saving again keeps this person's edit
+            raise
+
+    return handle_form(
+        form,
+        save,
+        done=lambda _none: flash_redirect(
+            _("The meeting is saved."), url_for("meetings.detail", slug=slug, meeting_id=meeting.id)
+        ),
+        render=lambda status: (
+            render_template("meetings/form.html", cluster=cluster, role=role, form=form, meeting=meeting),
+            status,
+        ),
+    )
 
 
 @bp.post("/<int:meeting_id>/delete")
@@ -309,17 +302,23 @@ def attend_person(slug: str, meeting_id: int):
     cluster, role = cluster_for(slug, Permission.MANAGE_MEETINGS)
     meeting = meeting_in(cluster, meeting_id)
     form = _person_form(cluster, attendance_of(meeting))
-    if form.validate_on_submit():
+
+    def add() -> User:
         user = db.session.get(User, form.user_id.data)
-        try:
-            if user is None:
-                raise Invalid("user_id", _("Choose a person of this cluster."))
-            add_person(cluster, meeting, user)
-        except (Invalid, Duplicate) as problem:
-            return _render_detail(cluster, role, meeting, form, None, _refused(form, problem))
-        flash(_("%(name)s is on the attendance list.", name=user.name), "success")
-        return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance"))
-    return _render_detail(cluster, role, meeting, form, None, 422)
+        if user is None:
+            raise Invalid("user_id", _("Choose a person of this cluster."))
+        add_person(cluster, meeting, user)
+        return user
+
+    return handle_form(
+        form,
+        add,
+        done=lambda user: flash_redirect(
+            _("%(name)s is on the attendance list.", name=user.name),
+            url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance"),
+        ),
+        render=lambda status: _render_detail(cluster, role, meeting, form, None, status),
+    )
 
 
 @bp.post("/<int:meeting_id>/attendance/guest")
@@ -327,14 +326,17 @@ def attend_guest(slug: str, meeting_id: int):
     cluster, role = cluster_for(slug, Permission.MANAGE_MEETINGS)
     meeting = meeting_in(cluster, meeting_id)
     form = GuestAttendanceForm()
-    if form.validate_on_submit():
-        try:
-            add_guest(cluster, meeting, form.name.data, form.organisation.data or "", form.kind.data or "")
-        except (Invalid, Duplicate) as problem:
-            return _render_detail(cluster, role, meeting, None, form, _refused(form, problem))
-        flash(_("%(name)s is on the attendance list.", name=form.name.data.strip()), "success")
-        return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance"))
-    return _render_detail(cluster, role, meeting, None, form, 422)
+    return handle_form(
+        form,
+        lambda: add_guest(
+            cluster, meeting, form.name.data, form.organisation.data or "", form.kind.data or ""
+        ),
+        done=lambda _row: flash_redirect(
+            _("%(name)s is on the attendance list.", name=form.name.data.strip()),
+            url_for("meetings.detail", slug=slug, meeting_id=meeting_id, _anchor="attendance"),
+        ),
+        render=lambda status: _render_detail(cluster, role, meeting, None, form, status),
+    )
 
 
 @bp.post("/<int:meeting_id>/attendance/<int:attendance_id>/remove")

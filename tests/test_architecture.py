@@ -74,3 +74,50 @@ def test_workflows_are_pure():
                     imported.setdefault(alias.name.split(".")[0], set()).add(path.name)
     forbidden = ("flask", "sqlalchemy", "webapp", "worker")
     assert {name: imported[name] for name in forbidden if name in imported} == {}
+
+
+def role_literals_in(source: str) -> list[int]:
+    """Lines spelling a set of cluster roles as a tuple of strings, e.g. ("member", "moderator")."""
+    roles = {"admin", "moderator", "member", "observer"}
+    return sorted(
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Tuple | ast.List | ast.Set)
+        and node.elts
+        and all(isinstance(e, ast.Constant) and e.value in roles for e in node.elts)
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('x = ("member", "moderator")\n', [1]),
+        ('if role in ("moderator",):\n    pass\n', [1]),
+        ("x = MEMBER_ORGANISATION_ROLES\n", []),
+        ('x = ("member", "title")\n', []),
+    ],
+)
+def test_the_role_literal_finder_finds_role_sets(source, expected):
+    assert role_literals_in(source) == expected
+
+
+def test_role_sets_are_named_in_workflows_roles():
+    """Who counts as a member organisation, who reviews, who is told: named once."""
+    allowed = {ROOT / "workflows" / "roles.py", ROOT / "webapp" / "i18n_labels.py"}  # labels' order
+    offenders = {
+        str(path.relative_to(ROOT)): lines
+        for path in _sources("webapp", "worker")
+        if path not in allowed and (lines := role_literals_in(path.read_text(encoding="utf-8")))
+    }
+    assert offenders == {}
+
+
+def test_platform_rights_are_asked_in_one_place():
+    """One gate for the agency's pages and API calls: webapp.access.require_platform_right."""
+    defined = [
+        str(path.relative_to(ROOT))
+        for path in _sources("webapp")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef) and node.name in ("require_admin", "require_platform_right")
+    ]
+    assert defined == ["webapp/access.py"]

@@ -12,7 +12,15 @@ from sqlalchemy import select
 
 from webapp.extensions import db, login_manager
 from webapp.models import Cluster, Membership, User
-from workflows.roles import Permission, Role, can, can_view_cluster, effective_role
+from workflows.roles import (
+    Permission,
+    PlatformRight,
+    Role,
+    can,
+    can_view_cluster,
+    effective_role,
+    has_platform_right,
+)
 
 
 def role_in(cluster: Cluster, user: User | None) -> Role | None:
@@ -43,16 +51,17 @@ def require(role: Role | None, permission: Permission) -> None:
         abort(403)
 
 
-def require_admin() -> None:
+def require_platform_right(right: PlatformRight = PlatformRight.ADMINISTER) -> None:
+    """The agency's pages and API calls: sign in first (401 for the API), then 403."""
     if not current_user.is_authenticated:
         abort(login_manager.unauthorized())
-    if not current_user.is_admin:
+    if not has_platform_right(current_user.is_admin, right):
         abort(403)
 
 
 def visible_clusters(user: User) -> list[tuple[Cluster, Role]]:
     """The clusters a person may see, with their role in each (admins: all)."""
-    if user.is_admin:
+    if has_platform_right(user.is_admin, PlatformRight.SEE_ALL_CLUSTERS):
         clusters = db.session.scalars(select(Cluster).order_by(Cluster.name)).all()
         return [(c, Role.ADMIN) for c in clusters]
     return memberships_of(user)

@@ -22,6 +22,16 @@ class Role(StrEnum):
 #: Roles that a membership row can carry (ADMIN is a property of the user, not a membership).
 MEMBERSHIP_ROLES: tuple[Role, ...] = (Role.MODERATOR, Role.MEMBER, Role.OBSERVER)
 
+#: The cluster's member organisations are those of its members and moderators; observers'
+#: organisations are guests (they do not sign, count in quorum or in the figures).
+MEMBER_ORGANISATION_ROLES: tuple[Role, ...] = (Role.MODERATOR, Role.MEMBER)
+
+#: Who is asked to review a submitted stage.
+REVIEWER_ROLES: tuple[Role, ...] = (Role.MODERATOR,)
+
+#: Who is told that a stage was returned, approved or reopened.
+STAGE_NEWS_ROLES: tuple[Role, ...] = MEMBER_ORGANISATION_ROLES
+
 
 class Permission(StrEnum):
     VIEW_CLUSTER = "view_cluster"
@@ -67,6 +77,31 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.MODERATOR: frozenset(_MODERATOR),
     Role.ADMIN: frozenset(Permission),
 }
+
+
+class PlatformRight(StrEnum):
+    """Rights over the whole platform rather than one cluster: the agency's (platform admins)."""
+
+    ADMINISTER = "administer"  # people, organisations, clusters, the mail outbox
+    SEE_ALL_CLUSTERS = "see_all_clusters"  # every cluster, and statistics over all of them
+
+
+def has_platform_right(is_admin: bool, right: PlatformRight | str) -> bool:
+    """Platform rights are the agency's; a cluster role never grants them."""
+    PlatformRight(right)  # an unknown right is a programming error, not a refusal
+    return is_admin
+
+
+class StatisticsScope(StrEnum):
+    ALL = "all"  # every cluster: the agency's view
+    OWN = "own"  # the clusters the person is part of
+
+
+def statistics_scope(is_admin: bool) -> StatisticsScope:
+    """Whose figures a person sees, on the statistics page and in the API alike."""
+    if has_platform_right(is_admin, PlatformRight.SEE_ALL_CLUSTERS):
+        return StatisticsScope.ALL
+    return StatisticsScope.OWN
 
 
 def effective_role(is_admin: bool, membership_role: str | None) -> Role | None:

@@ -38,6 +38,9 @@ SIGNED_IN = {
     "account.confirm",
     "api.list_clusters",
     "api.get_stats",
+    "stats.agency",  # the same scope as api.get_stats (workflows.roles.statistics_scope)
+    "stats.agency_csv",
+    "stats.agency_chart",
     "notifications.index",
     "notifications.read_all",
     "notifications.preferences",
@@ -57,9 +60,6 @@ ADMIN = {
     "api.post_organisation",
     "api.post_user",
     "api.post_cluster",
-    "stats.agency",
-    "stats.agency_csv",
-    "stats.agency_chart",
     "notifications.outbox",
 }
 #: Routes of one cluster (by <slug>) and the permission each needs.

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from webapp.access import memberships_of, require_admin
+from webapp.access import memberships_of, require_platform_right
 from webapp.admin.forms import ClusterForm, OrganisationForm, PersonForm, RevokeForm, UserForm
 from webapp.auth import reauth, tokens
 from webapp.auth.operations import lookup_key
@@ -23,7 +23,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 @bp.before_request
 def _admins_only() -> None:
-    require_admin()
+    require_platform_right()
 
 
 @bp.route("/organisations", methods=["GET", "POST"])

@@ -6,9 +6,9 @@ from flask import abort
 from flask_babel import get_locale
 from flask_login import current_user
 
-from webapp.access import cluster_for, visible_clusters
+from webapp.access import cluster_for, require_platform_right, visible_clusters
 from webapp.api.blueprint import ApiError, blp
-from webapp.api.people import refuse, require_admin
+from webapp.api.people import refuse
 from webapp.api.schemas import ClusterDetail, ClusterList, ClusterRequest, IdResponse, MemberRequest
 from webapp.auth import reauth
 from webapp.clusters.operations import create_cluster, set_member
@@ -70,7 +70,7 @@ def list_clusters() -> dict:
 @blp.arguments(ClusterRequest)
 @blp.response(201, ClusterDetail)
 def post_cluster(body: dict) -> dict:
-    require_admin()
+    require_platform_right()
     try:
         cluster = create_cluster(body["slug"], body["name"], body["sector"], body["goal"])
     except (Invalid, Duplicate) as problem:

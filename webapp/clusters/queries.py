@@ -21,6 +21,7 @@ from webapp.models import (
 )
 from workflows.definition import WorkflowDefinition, parse_definition
 from workflows.kinds import ORGANISATION_KINDS
+from workflows.roles import MEMBER_ORGANISATION_ROLES
 
 
 @lru_cache(maxsize=64)
@@ -93,7 +94,7 @@ def member_organisations(cluster: Cluster) -> dict[int, str]:
         select(Organisation.id, Organisation.kind)
         .join(User, User.organisation_id == Organisation.id)
         .join(Membership, Membership.user_id == User.id)
-        .where(Membership.cluster_id == cluster.id, Membership.role.in_(("member", "moderator")))
+        .where(Membership.cluster_id == cluster.id, Membership.role.in_(MEMBER_ORGANISATION_ROLES))
         .distinct()
     ).all()
     return dict(rows)
@@ -116,7 +117,7 @@ def _member_organisation_ids(cluster: Cluster):  # noqa: ANN202 (a subquery)
         .join(Membership, Membership.user_id == User.id)
         .where(
             Membership.cluster_id == cluster.id,
-            Membership.role.in_(("member", "moderator")),
+            Membership.role.in_(MEMBER_ORGANISATION_ROLES),
             User.organisation_id.is_not(None),
         )
     )

@@ -24,6 +24,7 @@ from webapp.models.base import utcnow
 from webapp.models.notifications import DELIVERY_MODES, NOTIFICATION_KINDS
 from webapp.notifications.mailer import queue_email
 from webapp.notifications.texts import describe
+from workflows.roles import REVIEWER_ROLES, STAGE_NEWS_ROLES, Role
 
 #: Told at once unless the person chose otherwise; every other kind comes in the digest.
 IMMEDIATE_BY_DEFAULT: frozenset[str] = frozenset({"mention", "review_requested"})
@@ -171,7 +172,7 @@ def stage_link(cluster: Cluster, stage_key: str) -> str:
     )
 
 
-def _people(cluster: Cluster, roles: tuple[str, ...]) -> list[User]:
+def _people(cluster: Cluster, roles: tuple[Role, ...]) -> list[User]:
     return list(
         db.session.scalars(
             select(User)
@@ -187,9 +188,9 @@ def notify_stage_event(
     """After a stage transition: submitting asks the moderators for a review; returning,
     approving or reopening tells the members and moderators. The actor is not told."""
     if action == "submit":
-        kind, roles = "review_requested", ("moderator",)
+        kind, roles = "review_requested", REVIEWER_ROLES
     elif action in STAGE_CHANGES:
-        kind, roles = "stage_changed", ("member", "moderator")
+        kind, roles = "stage_changed", STAGE_NEWS_ROLES
     else:
         return []
     actor_id = actor.id if actor is not None else None

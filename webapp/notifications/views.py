@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from wtforms import SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 
-from webapp.access import require_admin
+from webapp.access import require_platform_right
 from webapp.extensions import db
 from webapp.models import Notification, OutboxEmail
 from webapp.models.notifications import DELIVERY_MODES, NOTIFICATION_KINDS
@@ -107,7 +107,7 @@ def preferences():
 @bp.get("/outbox")
 def outbox():
     """E-mail the studio sent or keeps (no SMTP configured), for the agency's admins."""
-    require_admin()
+    require_platform_right()
     rows = db.session.scalars(
         select(OutboxEmail).order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc()).limit(200)
     ).all()

@@ -68,7 +68,7 @@ from workflows.content import MAX_TEXT_CHARS, ContentError, normalize_content
 from workflows.diff import diff_structured, diff_text
 from workflows.editing import ROLE_FORBIDDEN, edit_refusal
 from workflows.merge import resolve
-from workflows.roles import Permission, Role, can
+from workflows.roles import MEMBER_ORGANISATION_ROLES, Permission, Role, can
 
 bp = Blueprint("sections", __name__, url_prefix="/c/<slug>/s/<key>")
 
@@ -160,7 +160,7 @@ def _owners(cluster: Cluster) -> list[str]:
             row.organisation.name
             for group in members_by_kind(cluster).values()
             for row in group
-            if row.organisation is not None and row.membership.role in ("member", "moderator")
+            if row.organisation is not None and row.membership.role in MEMBER_ORGANISATION_ROLES
         }
     )
 

@@ -41,8 +41,8 @@ from webapp.models import (
     User,
 )
 from workflows.kinds import ORGANISATION_KINDS
+from workflows.roles import MEMBER_ORGANISATION_ROLES, StatisticsScope, statistics_scope
 
-MEMBER_ROLES = ("member", "moderator")
 #: The activity chart covers at most two years back from the latest activity.
 MAX_WEEKS = 104
 
@@ -199,7 +199,7 @@ def _member_organisations():  # noqa: ANN202
         .select_from(Membership)
         .join(User, User.id == Membership.user_id)
         .join(Organisation, Organisation.id == User.organisation_id)
-        .where(Membership.role.in_(MEMBER_ROLES))
+        .where(Membership.role.in_(MEMBER_ORGANISATION_ROLES))
     )
 
 
@@ -312,3 +312,16 @@ def weekly(revisions: dict[date, int], comments: dict[date, int]) -> list[Week]:
         series.append(Week(day, counts_r[day], counts_c[day]))
         day += timedelta(weeks=1)
     return series
+
+
+def visible_to(user: User) -> tuple[StatisticsScope, Stats]:
+    """The figures a person may see: every cluster for the agency, else their own clusters.
+
+    The statistics page and `GET /api/v1/stats` both answer with this, so they never differ.
+    """
+    scope = statistics_scope(user.is_admin)
+    if scope is StatisticsScope.ALL:
+        return scope, compute(None)
+    from webapp.access import memberships_of  # access reads models; keep queries import-light
+
+    return scope, compute([cluster.id for cluster, _role in memberships_of(user)])

@@ -1,4 +1,4 @@
-"""The statistics pages: the agency's (all clusters, admins only) and each cluster's.
+"""The statistics pages: over the clusters a person may see (the agency: all) and per cluster.
 
 Charts are drawn by `charts` (matplotlib, server-side) and served from their own URLs as
 SVG images, so the page needs no script and no inline style; each chart has a table with
@@ -21,7 +21,8 @@ from webapp.i18n_labels import ORGANISATION_KIND_LABELS, STAGE_STATE_LABELS
 from webapp.meetings.operations import default_title
 from webapp.meetings.queries import MeetingRow, meetings_of
 from webapp.models import Cluster
-from webapp.stats.queries import Stats, compute
+from webapp.stats.queries import Stats, compute, visible_to
+from workflows.roles import StatisticsScope
 
 bp = Blueprint("stats", __name__)
 
@@ -34,13 +35,11 @@ SVG_CSP = (
 )
 
 
-def _agency() -> Stats:
-    """All clusters; only the agency (platform admins) sees them together."""
+def _visible() -> tuple[StatisticsScope, Stats]:
+    """The agency sees all clusters together; anyone else the clusters they are part of."""
     if not current_user.is_authenticated:
         abort(login_manager.unauthorized())
-    if not current_user.is_admin:
-        abort(403)
-    return compute(None)
+    return visible_to(current_user)
 
 
 def _lang() -> str:
@@ -52,8 +51,8 @@ def _lang() -> str:
 
 @bp.route("/stats")
 def agency():
-    stats = _agency()
-    return _page(stats, None, None)
+    scope, stats = _visible()
+    return _page(stats, None, None, scope)
 
 
 @bp.route("/c/<slug>/stats")
@@ -62,7 +61,12 @@ def cluster(slug: str):
     return _page(compute([found.id]), found, meetings_of(found))
 
 
-def _page(stats: Stats, cluster: Cluster | None, meetings: list[MeetingRow] | None) -> str:
+def _page(
+    stats: Stats,
+    cluster: Cluster | None,
+    meetings: list[MeetingRow] | None,
+    scope: StatisticsScope | None = None,
+) -> str:
     if cluster is None:
         chart_url = lambda name: url_for("stats.agency_chart", name=name)  # noqa: E731
         csv_url = url_for("stats.agency_csv")
@@ -75,6 +79,7 @@ def _page(stats: Stats, cluster: Cluster | None, meetings: list[MeetingRow] | No
         stats=stats,
         cluster=cluster,
         meetings=meetings,
+        scope=scope,
         chart_url=chart_url,
         csv_url=csv_url,
         stage_titles={key: title.get(lang) for key, title in stats.stage_titles.items()},
@@ -137,7 +142,7 @@ def _chart(stats: Stats, name: str, meetings: list[MeetingRow] | None) -> Respon
 def agency_chart(name: str):
     if name not in CHARTS:
         abort(404)
-    return _chart(_agency(), name, None)
+    return _chart(_visible()[1], name, None)
 
 
 @bp.route("/c/<slug>/stats/charts/<name>.svg")
@@ -205,7 +210,7 @@ def _csv(stats: Stats, filename: str) -> Response:
 
 @bp.route("/stats.csv")
 def agency_csv():
-    return _csv(_agency(), "statistics.csv")
+    return _csv(_visible()[1], "statistics.csv")
 
 
 @bp.route("/c/<slug>/stats.csv")

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from webapp import timezone
 from webapp.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +26,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.from_mapping(load_config())
     if overrides:
         app.config.update(overrides)
+    timezone.apply(app.config)  # TIMEZONE checked, Babel's zone made the same
     if proxies := app.config["TRUSTED_PROXIES"]:
         # The client's address and scheme as our proxies saw them, and only theirs: an
         # X-Forwarded-For entry beyond the last `proxies` is the client's own claim.

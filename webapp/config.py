@@ -12,6 +12,8 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from webapp.timezone import DEFAULT_TIMEZONE, zone_named
+
 
 def _data_dir() -> Path:
     path = Path(os.environ.get("DATA_DIR", "instance")).resolve()
@@ -53,6 +55,14 @@ def public_url() -> str:
     return url.rstrip("/")
 
 
+def time_zone() -> str:
+    """TIMEZONE: the agency's IANA zone, in which people see every date and time. An
+    unknown name stops the start-up (ValueError) rather than showing wrong hours."""
+    name = os.environ.get("TIMEZONE", "").strip() or DEFAULT_TIMEZONE
+    zone_named(name)
+    return name
+
+
 def load_config() -> dict:
     """The settings of one process, read once at app creation."""
     data_dir = _data_dir()
@@ -64,6 +74,7 @@ def load_config() -> dict:
     # Results serve only the health ping: document status is kept in the database.
     result_backend = redis_url or f"db+sqlite:///{data_dir / 'results.sqlite3'}"
     secure = os.environ.get("SESSION_COOKIE_SECURE", "") == "1"
+    zone_name = time_zone()
     return {
         "DATA_DIR": str(data_dir),
         "SECRET_KEY": _secret_key(data_dir),
@@ -77,7 +88,9 @@ def load_config() -> dict:
             "broker_connection_retry_on_startup": True,
         },
         "BABEL_DEFAULT_LOCALE": "pl",
-        "BABEL_DEFAULT_TIMEZONE": "Europe/Warsaw",
+        # Pages format through Babel; webapp.timezone.apply keeps the two equal.
+        "TIMEZONE": zone_name,
+        "BABEL_DEFAULT_TIMEZONE": zone_name,
         "LANGUAGES": ("pl", "en"),
         "WTF_CSRF_CHECK_DEFAULT": False,  # checked in one place, see webapp.security
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session

@@ -25,9 +25,9 @@ from webapp.clusters.queries import definition_of
 from webapp.extensions import db
 from webapp.meetings import MEETING_KIND_LABELS
 from webapp.meetings.csv_import import Sheet, fold
-from webapp.meetings.queries import local
 from webapp.models import Attendance, Cluster, Meeting, Membership, User
 from webapp.problems import Duplicate, Invalid, Stale
+from webapp.timezone import local
 from workflows import meetings as series
 from workflows.kinds import ORGANISATION_KINDS
 

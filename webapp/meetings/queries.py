@@ -3,32 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from flask import abort, current_app
-from flask_babel import get_timezone
+from flask import abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from webapp.extensions import db
 from webapp.meetings.csv_import import Person, SheetContext, fold
 from webapp.models import Attendance, Cluster, Meeting, Membership, Organisation, User
-
-
-def zone() -> ZoneInfo:
-    """The time zone meetings are planned in (Babel's, Europe/Warsaw by default).
-
-    A zoneinfo object rather than Babel's pytz one: `datetime.combine` with pytz zones
-    silently uses the zone's historical local mean time.
-    """
-    name = str(get_timezone() or current_app.config.get("BABEL_DEFAULT_TIMEZONE", "UTC"))
-    return ZoneInfo(name)
-
-
-def local(moment: datetime) -> datetime:
-    """A stored UTC moment in the person's time zone."""
-    return moment.astimezone(zone())
+from webapp.timezone import local
 
 
 def local_days(meeting: Meeting) -> tuple[date, date]:

@@ -63,17 +63,16 @@ from webapp.meetings.queries import (
     attendee_name,
     attendee_organisation,
     cluster_people,
-    local,
     local_days,
     meeting_in,
     meetings_of,
     participants,
     sheet_context,
-    zone,
 )
 from webapp.models import Attendance, Cluster, Meeting, User
 from webapp.problems import Invalid, Stale
 from webapp.security import reads_only
+from webapp.timezone import local, zone
 from workflows.roles import Permission, can
 
 bp = Blueprint("meetings", __name__, url_prefix="/c/<slug>/meetings")

@@ -1,0 +1,254 @@
+"""DOCX → PDF with a warm LibreOffice: one converter process per worker process.
+
+LibreOffice takes seconds to start and a fraction of that to convert a file once running,
+so each worker process keeps one ``worker/pdf_bridge.py`` (run by Debian's
+/usr/bin/python3, the only Python with LibreOffice's UNO bindings) and its headless
+``soffice`` alive between tasks. The bridge is started on first use, and started again
+when it died or a conversion overran its time limit (its whole process group is
+killed, LibreOffice included). Without LibreOffice, ``available()`` is False and the
+studio makes DOCX only.
+
+Pure of Flask and the database: the task passes the settings (``SOFFICE_PATH``,
+``PDF_TIMEOUT``), so the benchmark and the tests call it with plain values.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import functools
+import io
+import json
+import logging
+import os
+import select
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+#: The Python that has LibreOffice's UNO bindings (Debian's python3-uno).
+UNO_PYTHON = "/usr/bin/python3"
+BRIDGE = Path(__file__).resolve().with_name("pdf_bridge.py")
+DEFAULT_SOFFICE = "soffice"
+DEFAULT_TIMEOUT = 120.0
+#: Starting LibreOffice (a first start also writes its profile) may take this long.
+START_TIMEOUT = 90.0
+
+
+class ConversionError(RuntimeError):
+    """LibreOffice could not convert the file (or died, or took too long)."""
+
+
+class ConversionTimeout(ConversionError):
+    """No answer in time: the bridge is killed and the next file gets a new one."""
+
+
+class BridgeGone(ConversionError):
+    """The bridge died (killed, LibreOffice crashed): a new one may well succeed."""
+
+
+@functools.lru_cache(maxsize=8)
+def available(soffice: str = DEFAULT_SOFFICE) -> bool:
+    """Whether LibreOffice and a Python with its UNO bindings are installed (asked once)."""
+    if shutil.which(soffice) is None or not os.access(UNO_PYTHON, os.X_OK):
+        return False
+    try:
+        probe = subprocess.run(  # noqa: S603 (fixed arguments)
+            [UNO_PYTHON, "-c", "import uno"], capture_output=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return probe.returncode == 0
+
+
+class Bridge:
+    """One running pdf_bridge.py and its LibreOffice, in a process group of their own."""
+
+    def __init__(self, soffice: str) -> None:
+        executable = shutil.which(soffice)
+        if executable is None:
+            raise ConversionError(f"LibreOffice not found: {soffice}")
+        self.workdir = Path(tempfile.mkdtemp(prefix="studio-pdf-"))
+        self.owner = os.getpid()  # a forked child must not use (or kill) its parent's bridge
+        self._buffer = b""
+        self.process = subprocess.Popen(  # noqa: S603 (our script, the configured soffice)
+            [UNO_PYTHON, str(BRIDGE), executable, str(self.workdir / "profile")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            start_new_session=True,  # its own process group: one kill ends soffice too
+        )
+        try:
+            ready = self._answer(START_TIMEOUT)
+        except ConversionError:
+            self.close()
+            raise
+        if not ready.get("ready"):
+            self.close()
+            raise ConversionError(f"LibreOffice did not start: {ready}")
+        self.office_pid = ready.get("office_pid")
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def convert(self, source: Path, target: Path, timeout: float) -> None:
+        request = json.dumps({"docx": str(source), "pdf": str(target)}) + "\n"
+        try:
+            self.process.stdin.write(request.encode())
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError) as exc:
+            raise BridgeGone(f"the converter is gone: {exc}") from exc
+        reply = self._answer(timeout)
+        if not reply.get("ok"):
+            raise ConversionError(reply.get("error") or "conversion failed")
+
+    def _answer(self, timeout: float) -> dict:
+        """The next JSON line from the bridge, waiting at most ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        stdout = self.process.stdout
+        while b"\n" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise ConversionTimeout(f"no answer from LibreOffice within {timeout:g} s")
+            readable, _, _ = select.select([stdout], [], [], left)
+            if not readable:
+                continue
+            chunk = os.read(stdout.fileno(), 65536)
+            if not chunk:
+                raise BridgeGone("the converter exited")
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        return json.loads(line)
+
+    def close(self, force: bool = False) -> None:
+        """End the bridge and LibreOffice: politely (end of input), then the whole group."""
+        if self.owner != os.getpid():
+            return
+        try:
+            if not force and self.process.poll() is None:
+                self.process.stdin.close()
+                self.process.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            # soffice may outlive a killed bridge: its group is ended either way
+            os.killpg(self.process.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)
+        for stream in (self.process.stdin, self.process.stdout):
+            with contextlib.suppress(OSError):
+                stream.close()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+class Converter:
+    """The process's warm converter: one bridge, started lazily, replaced when broken."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._bridge: Bridge | None = None
+        self._soffice: str | None = None
+
+    @property
+    def bridge_pid(self) -> int | None:
+        bridge = self._bridge
+        return bridge.pid if bridge is not None and bridge.alive() else None
+
+    def convert(self, docx: bytes, soffice: str = DEFAULT_SOFFICE, timeout: float = DEFAULT_TIMEOUT) -> bytes:
+        """The PDF of ``docx``; ConversionError when LibreOffice cannot make it."""
+        with self._lock:
+            try:
+                return self._convert(docx, soffice, timeout)
+            except BridgeGone:
+                # Died between two files (or on this one): once more with a new one.
+                log.warning("the PDF converter died; starting it again")
+                self._discard()
+                return self._convert(docx, soffice, timeout)
+
+    def _convert(self, docx: bytes, soffice: str, timeout: float) -> bytes:
+        bridge = self._ready_bridge(soffice)
+        with tempfile.TemporaryDirectory(prefix="job-", dir=bridge.workdir) as job:
+            source, target = Path(job) / "document.docx", Path(job) / "document.pdf"
+            source.write_bytes(docx)
+            try:
+                bridge.convert(source, target, timeout)
+            except ConversionTimeout:
+                log.warning("PDF conversion took over %g s; restarting LibreOffice", timeout)
+                self._discard(force=True)
+                raise
+            except BridgeGone:
+                raise
+            except ConversionError:
+                if not bridge.alive():
+                    self._discard()
+                raise
+            data = target.read_bytes()
+        if not data.startswith(b"%PDF"):
+            raise ConversionError("LibreOffice wrote no PDF")
+        return data
+
+    def _ready_bridge(self, soffice: str) -> Bridge:
+        bridge = self._bridge
+        if bridge is not None and (
+            bridge.owner != os.getpid() or not bridge.alive() or self._soffice != soffice
+        ):
+            self._discard()
+            bridge = None
+        if bridge is None:
+            started = time.perf_counter()
+            bridge = self._bridge = Bridge(soffice)
+            self._soffice = soffice
+            log.info("PDF converter started (pid %s) in %.1f s", bridge.pid, time.perf_counter() - started)
+        return bridge
+
+    def _discard(self, force: bool = False) -> None:
+        bridge, self._bridge = self._bridge, None
+        if bridge is not None:
+            bridge.close(force)
+
+    def close(self) -> None:
+        with self._lock:
+            self._discard()
+
+
+_converter = Converter()
+atexit.register(_converter.close)
+
+
+def converter() -> Converter:
+    """This process's converter (the bench and the tests look at its bridge's pid)."""
+    return _converter
+
+
+def convert(docx: bytes, soffice: str = DEFAULT_SOFFICE, timeout: float = DEFAULT_TIMEOUT) -> bytes:
+    """DOCX bytes → PDF bytes with this process's warm LibreOffice."""
+    return _converter.convert(docx, soffice, timeout)
+
+
+def heading_pages(pdf: bytes) -> list[tuple[str, int]]:
+    """Each heading of the PDF (its bookmarks, every level) and its 1-based page, in order."""
+    from pypdf import PdfReader  # only the processes that read PDFs pay for the import
+
+    reader = PdfReader(io.BytesIO(pdf))
+    found: list[tuple[str, int]] = []
+
+    def walk(items: list) -> None:
+        for item in items:
+            if isinstance(item, list):  # the children of the bookmark before it
+                walk(item)
+                continue
+            page = reader.get_destination_page_number(item)
+            if page is not None and page >= 0:
+                found.append((str(item.title), page + 1))
+
+    walk(reader.outline)
+    return found

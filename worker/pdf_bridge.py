@@ -1,0 +1,154 @@
+"""The LibreOffice side of the PDF converter, run by Debian's /usr/bin/python3.
+
+Why a separate script: LibreOffice's UNO bindings (python3-uno) exist only for the
+system Python, not for the project's virtualenv. So ``worker/pdf.py`` starts this script
+as a child process; it starts one headless ``soffice`` with its own user profile,
+connects to it over a named pipe, and then converts file after file without starting
+LibreOffice again (a cold start costs seconds; a warm conversion a fraction of that).
+
+Protocol, one JSON object per line: a ``{"ready": true, "pid", "version"}`` line once
+LibreOffice answers; then for each request ``{"docx": PATH, "pdf": PATH}`` on stdin one
+answer ``{"ok": true}`` or ``{"ok": false, "error": "..."}`` on stdout. End of stdin
+ends LibreOffice and the script. Standard library and ``uno`` only.
+
+Run: ``/usr/bin/python3 worker/pdf_bridge.py SOFFICE PROFILE_DIR``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import uno  # noqa: I001 (python3-uno: must come before the com.sun.star imports)
+from com.sun.star.beans import PropertyValue
+from com.sun.star.connection import NoConnectException
+
+CONNECT_TIMEOUT = 60.0
+
+# writer_pdf_Export's FilterData: a tagged PDF (structure: headings, tables, the
+# language) claiming PDF/UA, with the headings as bookmarks, all of them open.
+PDF_OPTIONS = {
+    "UseTaggedPDF": True,
+    "PDFUACompliance": True,
+    "ExportBookmarks": True,
+    "OpenBookmarkLevels": -1,
+    "DisplayPDFDocumentTitle": True,
+    "ExportNotes": False,
+    "UseLosslessCompression": False,
+    "Quality": 90,
+    "ReduceImageResolution": False,
+}
+
+
+def prop(name: str, value: object) -> PropertyValue:
+    item = PropertyValue()
+    item.Name, item.Value = name, value
+    return item
+
+
+def answer(message: dict) -> None:
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+def start_office(soffice: str, profile: Path, pipe: str) -> subprocess.Popen:
+    return subprocess.Popen(  # noqa: S603 (the configured soffice, no shell)
+        [
+            soffice,
+            "--headless",
+            "--invisible",
+            "--nologo",
+            "--norestore",
+            "--nodefault",
+            "--nolockcheck",
+            "--nofirststartwizard",
+            f"-env:UserInstallation={profile.resolve().as_uri()}",
+            f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=sys.stderr,
+    )
+
+
+def connect(office: subprocess.Popen, pipe: str):  # noqa: ANN201 (a UNO object)
+    """The Desktop of the started LibreOffice, once it accepts connections."""
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    deadline = time.monotonic() + CONNECT_TIMEOUT
+    while True:
+        try:
+            context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+            return context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+        except NoConnectException:
+            if office.poll() is not None:
+                raise RuntimeError(f"soffice exited with {office.returncode}") from None
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def convert(desktop, source: str, target: str) -> None:  # noqa: ANN001
+    url = uno.systemPathToFileUrl(str(Path(source).resolve()))
+    document = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
+    if document is None:
+        raise RuntimeError("LibreOffice could not open the document")
+    try:
+        # The DOCX carries a table of contents Word fills on opening; LibreOffice
+        # does not on its own: fill it (headings, page numbers) and the page fields.
+        indexes = document.getDocumentIndexes()
+        for i in range(indexes.getCount()):
+            indexes.getByIndex(i).update()
+        document.getTextFields().refresh()
+        options = tuple(prop(k, v) for k, v in PDF_OPTIONS.items())
+        data = uno.Any("[]com.sun.star.beans.PropertyValue", options)
+        out = uno.systemPathToFileUrl(str(Path(target).resolve()))
+        uno.invoke(
+            document,
+            "storeToURL",
+            (out, (prop("FilterName", "writer_pdf_Export"), prop("FilterData", data))),
+        )
+    finally:
+        document.close(True)
+
+
+def main() -> int:
+    soffice, profile = sys.argv[1], Path(sys.argv[2])
+    profile.mkdir(parents=True, exist_ok=True)
+    pipe = f"studio_pdf_{os.getpid()}"
+    office = start_office(soffice, profile, pipe)
+    desktop = None
+    try:
+        desktop = connect(office, pipe)
+        answer({"ready": True, "pid": os.getpid(), "office_pid": office.pid})
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            try:
+                request = json.loads(line)
+                convert(desktop, request["docx"], request["pdf"])
+            except Exception as exc:  # noqa: BLE001 (every failure is answered, not raised)
+                answer({"ok": False, "error": f"{type(exc).__name__}: {exc}"[:2000]})
+                if office.poll() is not None or "Disposed" in type(exc).__name__:
+                    return 2  # LibreOffice is gone: the worker starts a new bridge
+                continue
+            answer({"ok": True})
+    finally:
+        try:
+            if desktop is not None and office.poll() is None:
+                desktop.terminate()
+        except Exception:  # noqa: BLE001, S110 (it is ending anyway)
+            pass
+        try:
+            office.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            office.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

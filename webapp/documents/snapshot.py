@@ -17,6 +17,7 @@ from webapp.clusters.queries import definition_of, member_organisations, stages_
 from webapp.extensions import db
 from webapp.i18n_labels import ORGANISATION_KIND_LABELS
 from webapp.models import Attendance, Cluster, Meeting, Organisation, SignOff, User
+from webapp.timezone import local_iso, zone
 from workflows.stages import StageState, is_adopted
 
 #: Keys that change with every request but not with the strategy itself.
@@ -53,6 +54,9 @@ def build_snapshot(cluster: Cluster, language: str | None = None) -> dict:
         kind_labels = {k: str(v) for k, v in ORGANISATION_KIND_LABELS.items()}
     return {
         "language": language,
+        # Every datetime below carries this zone's offset: the renderer prints wall-clock
+        # times as given, without knowing zones.
+        "timezone": zone().key,
         "final": final,
         "cluster": {
             "slug": cluster.slug,
@@ -102,7 +106,7 @@ def _meetings(cluster: Cluster) -> list[dict]:
             "kind": m.kind,
             "title": m.title,
             "number": m.number,
-            "starts_at": m.starts_at.isoformat(),
+            "starts_at": local_iso(m.starts_at),
             "place": m.place,
             "participants": m.head_count if m.head_count is not None else counts.get(m.id, 0),
             "organisations": sorted(orgs.get(m.id, ())),
@@ -124,7 +128,7 @@ def _signoffs(cluster: Cluster) -> list[dict]:
             "organisation": o.name,
             "kind": o.kind,
             "person": u.name,
-            "signed_at": s.created_at.isoformat(),
+            "signed_at": local_iso(s.created_at),
         }
         for s, o, u in rows
     ]
@@ -138,4 +142,4 @@ def snapshot_hash(snapshot: dict) -> str:
 
 
 def stamp(snapshot: dict, version: int, created_at: datetime) -> dict:
-    return {**snapshot, "version": version, "created_at": created_at.isoformat()}
+    return {**snapshot, "version": version, "created_at": local_iso(created_at)}

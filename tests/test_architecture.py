@@ -121,3 +121,31 @@ def test_platform_rights_are_asked_in_one_place():
         if isinstance(node, ast.FunctionDef) and node.name in ("require_admin", "require_platform_right")
     ]
     assert defined == ["webapp/access.py"]
+
+
+def emitted_verbs(source: str) -> set[str]:
+    """The verbs an operation emits as literals: `emit("feature.verb", ...)`."""
+    return {
+        node.args[0].value
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute | ast.Name)
+        and getattr(node.func, "attr", getattr(node.func, "id", "")) == "emit"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    }
+
+
+def test_the_verb_finder_finds_emitted_verbs():
+    source = 'events.emit("a.b", c)\nemit(\n    "x.y",\n    c,\n)\nemit(f"s.{v}")\n'
+    assert emitted_verbs(source) == {"a.b", "x.y"}
+
+
+def test_every_event_reaches_people_with_a_label_not_its_key():
+    """The audit trail shows labels; a verb without one would show `comment.post` to people."""
+    from webapp.audit_trail import NOT_RECORDED
+    from webapp.i18n_labels import ACTION_LABELS, AUDIT_LABELS
+
+    verbs = set().union(*(emitted_verbs(p.read_text(encoding="utf-8")) for p in _sources("webapp", "worker")))
+    verbs |= {f"stage.{action}" for action in ACTION_LABELS}  # emitted as f"stage.{action}"
+    assert verbs - NOT_RECORDED - set(AUDIT_LABELS) == set()

@@ -65,6 +65,18 @@ AUDIT_LABELS = {
     "signoff": _l("strategy signed"),
     "signoff.void": _l("sign-offs voided"),
     "document.request": _l("document asked for"),
+    "comment.post": _l("comment posted"),
+    "comment.edit": _l("comment edited"),
+    "comment.delete": _l("comment deleted"),
+    "comment.hide": _l("comment hidden"),
+    "comment.resolve": _l("objection resolved"),
+    "comment.reopen": _l("objection reopened"),
+    "meeting.plan": _l("meeting planned"),
+    "meeting.update": _l("meeting changed"),
+    "meeting.delete": _l("meeting deleted"),
+    "meeting.attend": _l("attendance recorded"),
+    "meeting.unattend": _l("attendance removed"),
+    "meeting.import": _l("attendance list imported"),
 }
 
 

@@ -12,6 +12,8 @@ from webapp.models.base import UTCDateTime, one_of, utcnow
 from webapp.models.people import User
 
 DOCUMENT_STATUSES: tuple[str, ...] = ("queued", "rendering", "done", "failed")
+#: none: no PDF (not made yet, or made before PDFs were); unavailable: no LibreOffice here.
+PDF_STATUSES: tuple[str, ...] = ("none", "ready", "unavailable", "failed")
 
 
 class Document(db.Model):
@@ -19,6 +21,7 @@ class Document(db.Model):
     __table_args__ = (
         UniqueConstraint("cluster_id", "version"),
         one_of("status", DOCUMENT_STATUSES, "status"),
+        one_of("pdf_status", PDF_STATUSES, "pdf_status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,6 +37,9 @@ class Document(db.Model):
     sha256: Mapped[str | None] = mapped_column(String(64))
     size: Mapped[int | None]
     data: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    #: The same version as PDF (LibreOffice in the worker), made after the DOCX.
+    pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    pdf_status: Mapped[str] = mapped_column(String(20), default="none", server_default="none")
     error: Mapped[str] = mapped_column(Text, default="")
     attempts: Mapped[int] = mapped_column(default=0)
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

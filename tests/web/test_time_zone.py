@@ -163,3 +163,26 @@ def test_snapshot_carries_local_offsets_and_the_document_prints_them(app, zoned)
     assert zoned[1] in meeting_row
     other = "08:00" if zoned[1] == "10:00" else "10:00"
     assert other not in meeting_row
+
+
+@pytest.mark.parametrize("name", ["Mars/Base", "Europe", "europe/warsaw", "../etc/passwd"])
+def test_an_unknown_zone_stops_the_start_up(monkeypatch, name):
+    from webapp import create_app
+    from webapp.config import load_config
+
+    monkeypatch.setenv("TIMEZONE", name)
+    with pytest.raises(ValueError, match="TIMEZONE must be an IANA time zone"):
+        load_config()
+    monkeypatch.delenv("TIMEZONE")
+    with pytest.raises(ValueError, match="TIMEZONE must be an IANA time zone"):
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "TIMEZONE": name})
+
+
+def test_the_default_zone_is_warsaw(monkeypatch):
+    from webapp.config import load_config
+
+    monkeypatch.delenv("TIMEZONE", raising=False)
+    config = load_config()
+    assert config["TIMEZONE"] == config["BABEL_DEFAULT_TIMEZONE"] == "Europe/Warsaw"
+    monkeypatch.setenv("TIMEZONE", " UTC ")
+    assert load_config()["TIMEZONE"] == "UTC"

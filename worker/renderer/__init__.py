@@ -9,8 +9,10 @@ Snapshot (plain JSON-able data; every key may be missing or of the wrong type, a
 renderer still produces a document that opens)::
 
     {"language": "pl" | "en",            # document language, Polish by default
+     "timezone": "Europe/Warsaw",         # the agency's zone: every datetime carries its
+                                          # offset there, printed as given (never to UTC)
      "version": 3,                        # printed "Wersja 3"; core property revision
-     "created_at": "2026-11-27T12:00:00+00:00",  # the date printed and stamped
+     "created_at": "2026-11-27T13:00:00+01:00",  # the date printed and stamped
      "final": false,                      # false: "WERSJA ROBOCZA"/"DRAFT" on every page
      "cluster": {"slug", "name", "sector", "goal"},
      "title": "Strategia rozwoju klastra",  # the definition's title in the language

@@ -38,3 +38,17 @@ class Stale(Problem):
 
     status = 409
     code = "conflict"
+
+
+class WrongState(Problem):
+    """The object is not in a state that allows this now (a draft published); nothing done.
+
+    `code` names the reason for API clients ("not_final", "not_ready")."""
+
+    status = 409
+    code = "wrong_state"
+
+    def __init__(self, field: str, message: str, code: str | None = None) -> None:
+        super().__init__(field, message)
+        if code:
+            self.code = code

@@ -84,6 +84,7 @@ class PlatformRight(StrEnum):
 
     ADMINISTER = "administer"  # people, organisations, clusters, the mail outbox
     SEE_ALL_CLUSTERS = "see_all_clusters"  # every cluster, and statistics over all of them
+    PUBLISH = "publish"  # put an adopted strategy on the public pages (/p/), or withdraw it
 
 
 def has_platform_right(is_admin: bool, right: PlatformRight | str) -> bool:

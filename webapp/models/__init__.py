@@ -14,6 +14,7 @@ from webapp.models.notifications import (
     SectionPresence,
 )
 from webapp.models.people import Organisation, User
+from webapp.models.publications import Publication
 from webapp.models.sections import Section, SectionRevision
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "SectionPresence",
     "Membership",
     "Organisation",
+    "Publication",
     "Section",
     "SectionRevision",
     "SignOff",

@@ -253,10 +253,10 @@ def test_annexes_members_and_meetings(draft, draft_snapshot):
     kinds = find_table(draft, "Rodzaj organizacji")
     assert kinds is not None
     assert table_texts(kinds)[-1] == ["Razem", str(len(draft_snapshot["organisations"]))]
-    meetings = next(t for t in draft.tables if header_of(t)[1:2] == ["Spotkanie"])
+    meetings = next(t for t in draft.tables if header_of(t)[:2] == ["Data", "Godzina"])
     assert len(meetings.rows) == 1 + len(draft_snapshot["meetings"]) + 1
     total = sum(m["participants"] for m in draft_snapshot["meetings"])
-    assert table_texts(meetings)[-1][4] == str(total)
+    assert table_texts(meetings)[-1][3] == str(total)
 
 
 def test_same_snapshot_same_bytes(draft_snapshot, draft_bytes):

@@ -11,11 +11,37 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from worker.renderer.context import Context
-from worker.renderer.structured import HEADER_FILL, TOTAL_FILL
-from worker.renderer.values import as_dict, as_int, as_list, line, parse_datetime
-from worker.renderer.xml import Element, TextRow, row, table, text_cells
+from worker.renderer.structured import Columns, measured_table
+from worker.renderer.values import as_dict, as_int, as_list, line, parse_datetime, wall_clock
+from worker.renderer.xml import (
+    KEEP_NEXT,
+    SPACING,
+    Element,
+    SubElement,
+    paragraph,
+    ppr,
+    run,
+    text_paragraph,
+    w,
+)
 
 ORGANISATION_KINDS = ("enterprise", "business_support", "science", "other")
+_KIND_COLUMNS: Columns = (("organisation_kind", False, None), ("count", True, "right"))
+_MEMBER_COLUMNS: Columns = (("no", True, "right"), ("organisation", False, None), ("city", False, None))
+_MEETING_COLUMNS: Columns = (
+    ("date", True, None),
+    ("time", True, None),
+    ("place", False, None),
+    ("participants_count", True, "right"),
+    ("organisations_count", True, "right"),
+)
+_SIGNOFF_COLUMNS: Columns = (
+    ("no", True, "right"),
+    ("organisation", False, None),
+    ("organisation_kind", False, None),
+    ("person", False, None),
+    ("signed_at", True, None),
+)
 
 
 def kind_labels(snapshot: Mapping[str, Any], ctx: Context) -> dict[str, str]:
@@ -44,98 +70,94 @@ def organisation_counts(members: Sequence[Mapping[str, Any]]) -> dict[str, int]:
     return counts
 
 
-def _header(ctx: Context, tbl: Element, keys: Sequence[str]) -> None:
-    texts = [ctx.labels[key] for key in keys]
-    row_el = row(tbl, header=True)
-    text_cells(row_el, texts, ctx.styles.table_text, bold=True, fill=HEADER_FILL)
-
-
-def _totals(ctx: Context, tbl: Element, texts: Sequence[str], aligns: Sequence[str | None]) -> None:
-    style = ctx.styles.table_text
-    text_cells(row(tbl), texts, style, bold=True, fill=TOTAL_FILL, aligns=aligns)
-
-
 def members_tables(
     ctx: Context, parent: Element, members: Sequence[Mapping[str, Any]], kinds: Mapping[str, str]
 ) -> None:
-    """A count per kind with its total, then every member, grouped by kind."""
+    """A count per kind with its total, then a table of the members of each kind."""
     width = ctx.text_width
     counts = organisation_counts(members)
     order = [k for k in kinds if k in counts] + sorted(k for k in counts if k not in kinds)
-    aligns = [None, "right"]
-    tbl = table(parent, [width * 3 // 4, width // 4], ctx.styles.table)
-    _header(ctx, tbl, ["organisation_kind", "count"])
+    rows = [[kinds.get(kind, kind), str(counts[kind])] for kind in order]
+    totals = [ctx.labels["total"], str(sum(counts.values()))]
+    measured_table(ctx, parent, _KIND_COLUMNS, rows, width, totals=totals)
     for kind in order:
-        texts = [kinds.get(kind, kind), str(counts[kind])]
-        text_cells(row(tbl), texts, ctx.styles.table_text, aligns=aligns)
-    _totals(ctx, tbl, [ctx.labels["total"], str(sum(counts.values()))], aligns)
+        group = [org for org in members if kind_of(org) == kind]
+        title = f"{kinds.get(kind, kind)} ({len(group)})"
+        # The kind names the table below it, on the same page.
+        p = text_paragraph(parent, title, bold=True)
+        SubElement(ppr(p), KEEP_NEXT)
+        rows = [[str(i), line(org.get("name")), line(org.get("city"))] for i, org in enumerate(group, 1)]
+        caption = f"{ctx.labels['annex_members']}: {title}"
+        measured_table(ctx, parent, _MEMBER_COLUMNS, rows, width, caption=caption)
 
-    rank = {kind: i for i, kind in enumerate(order)}
-    ordered = sorted(members, key=lambda org: rank.get(kind_of(org), len(rank)))
-    widths = [width * n // 20 for n in (2, 9, 5, 4)]
-    tbl = table(parent, widths, ctx.styles.table, caption=ctx.labels["annex_members"])
-    _header(ctx, tbl, ["no", "organisation", "organisation_kind", "city"])
-    stamp = TextRow(4, ctx.styles.table_text, aligns=["right", None, None, None])
-    for i, org in enumerate(ordered, 1):
-        kind = kind_of(org)
-        stamp.add(tbl, [str(i), line(org.get("name")), kinds.get(kind, kind), line(org.get("city"))])
+
+def meeting_name(ctx: Context, meeting: Mapping[str, Any]) -> str:
+    """The kind, the number and the title that are given ("Warsztat 3 – Lato")."""
+    kind = line(meeting.get("kind"))
+    title = line(meeting.get("title"))
+    parts = (ctx.labels.get(f"meeting_{kind}", kind), line(meeting.get("number")))
+    name = " ".join(p for p in parts if p)
+    if title:
+        name = f"{name} – {title}" if name else title
+    return name
 
 
 def meetings_table(ctx: Context, parent: Element, meetings: Sequence[Mapping[str, Any]]) -> None:
-    """Each meeting with its date, place and attendance, and the total attendance."""
-    labels, formats = ctx.labels, ctx.formats
-    widths = [ctx.text_width * n // 40 for n in (3, 11, 6, 7, 5, 8)]
-    tbl = table(parent, widths, ctx.styles.table, caption=labels["annex_meetings"])
-    _header(ctx, tbl, ["no", "meeting", "date", "place", "participants", "organisations"])
-    aligns = ["right", None, None, None, "right", None]
-    stamp = TextRow(6, ctx.styles.table_text, aligns=aligns)
-    total = 0
-    for i, meeting in enumerate(meetings, 1):
+    """A row per meeting (date, local time, place, participants, organisations), the
+    totals, then which meeting it was and who came, a short paragraph per meeting.
+
+    The time is the wall-clock time of the offset the snapshot gives (the agency's time
+    zone), never converted: a 10:00 workshop prints 10:00.
+    """
+    formats = ctx.formats
+    rows, notes = [], []
+    total, everyone = 0, set()
+    for meeting in meetings:
         participants = max(as_int(meeting.get("participants")), 0)
         total += participants
-        kind = line(meeting.get("kind"))
-        title = line(meeting.get("title"))
-        parts = (labels.get(f"meeting_{kind}", kind), line(meeting.get("number")))
-        name = " ".join(p for p in parts if p)
-        if title:
-            name = f"{name} – {title}" if name else title
-        when = parse_datetime(meeting.get("starts_at"))
         names = [line(o) for o in as_list(meeting.get("organisations")) if line(o)]
-        stamp.add(
-            tbl,
+        everyone.update(names)
+        when = parse_datetime(meeting.get("starts_at"))
+        day = formats.short_date(when.date()) if when else formats.date_text(meeting.get("starts_at"))
+        rows.append(
             [
-                str(i),
-                name,
-                formats.short_datetime(when) if when else line(meeting.get("starts_at")),
+                day,
+                wall_clock(when) if when else "",
                 line(meeting.get("place")),
                 str(participants),
-                ", ".join(names),
-            ],
+                str(len(set(names))),
+            ]
         )
-    totals = [""] * 6
-    totals[1], totals[4] = labels["total"], str(total)
-    _totals(ctx, tbl, totals, aligns)
+        notes.append((day, meeting_name(ctx, meeting), names))
+    totals = [ctx.labels["total"], "", "", str(total), str(len(everyone))]
+    caption = ctx.labels["annex_meetings"]
+    measured_table(ctx, parent, _MEETING_COLUMNS, rows, ctx.text_width, caption=caption, totals=totals)
+    style = ctx.styles.table_text
+    for day, name, names in notes:
+        p = paragraph(parent, style)
+        SubElement(ppr(p), SPACING, {w("before"): "120"})
+        run(p, " · ".join(t for t in (day, name) if t), bold=True)
+        if names:
+            run(p, f": {', '.join(names)}")
 
 
 def signoffs_table(
     ctx: Context, parent: Element, signoffs: Sequence[Mapping[str, Any]], kinds: Mapping[str, str]
 ) -> None:
     """Who signed the strategy for which member organisation, and when."""
-    widths = [ctx.text_width * n // 20 for n in (2, 7, 4, 4, 3)]
-    tbl = table(parent, widths, ctx.styles.table, caption=ctx.labels["signoffs"])
-    _header(ctx, tbl, ["no", "organisation", "organisation_kind", "person", "signed_at"])
-    stamp = TextRow(5, ctx.styles.table_text, aligns=["right", None, None, None, None])
+    rows = []
     for i, signoff in enumerate(signoffs, 1):
         kind = line(signoff.get("kind"))
         signed = parse_datetime(signoff.get("signed_at"))
         date_text = ctx.formats.short_date(signed.date()) if signed else None
-        stamp.add(
-            tbl,
+        rows.append(
             [
                 str(i),
                 line(signoff.get("organisation")),
                 kinds.get(kind, kind),
                 line(signoff.get("person")),
                 date_text or ctx.formats.date_text(signoff.get("signed_at")),
-            ],
+            ]
         )
+    caption = ctx.labels["signoffs"]
+    measured_table(ctx, parent, _SIGNOFF_COLUMNS, rows, ctx.text_width, caption=caption)

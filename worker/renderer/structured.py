@@ -14,7 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from worker.renderer.context import Context
-from worker.renderer.values import as_dict, as_list, clean, line, parse_amount, parse_date
+from worker.renderer.layout import PADDING, Column, fit
+from worker.renderer.values import as_dict, as_list, clean, line, parse_amount, parse_date, unbroken
 from worker.renderer.xml import (
     Element,
     TextRow,
@@ -39,33 +40,63 @@ SWOT_FILLS = {
 _SWOT_LAYOUT = (("strengths", "weaknesses"), ("opportunities", "threats"))
 _ITEM_TEXT_KEYS = ("text", "title", "name", "label", "description")
 
-#: Action-plan columns: (label key, relative width, alignment).
-ACTION_COLUMNS: tuple[tuple[str, int, str | None], ...] = (
-    ("no", 4, "right"),
-    ("action", 22, None),
-    ("objective_col", 8, None),
-    ("owner", 12, None),
-    ("start", 8, None),
-    ("end", 8, None),
-    ("budget", 11, "right"),
-    ("funding_source", 11, None),
-    ("kpi", 12, None),
-    ("baseline", 7, None),
-    ("target", 7, None),
+#: Table columns: (label key, tokens never broken, alignment). Widths come from the content.
+Columns = Sequence[tuple[str, bool, str | None]]
+ACTION_COLUMNS: Columns = (
+    ("no", True, "right"),
+    ("action", False, None),
+    ("objective_col", True, None),
+    ("owner", False, None),
+    ("start", True, None),
+    ("end", True, None),
+    ("budget", True, "right"),
+    ("funding_source", False, None),
+    ("kpi", False, None),
+    ("baseline", False, None),
+    ("target", False, None),
 )
-KPI_COLUMNS: tuple[tuple[str, int, str | None], ...] = (
-    ("no", 5, "right"),
-    ("indicator", 35, None),
-    ("unit", 12, None),
-    ("baseline", 16, None),
-    ("target", 16, None),
-    ("year", 8, None),
+KPI_COLUMNS: Columns = (
+    ("no", True, "right"),
+    ("indicator", False, None),
+    ("unit", False, None),
+    ("baseline", False, None),
+    ("target", False, None),
+    ("year", True, None),
 )
 
 
-def widths(columns: Sequence[tuple[str, int, str | None]], total: int) -> list[int]:
-    weight = sum(c[1] for c in columns)
-    return [total * c[1] // weight for c in columns]
+def measured_table(
+    ctx: Context,
+    parent: Element,
+    columns: Columns,
+    rows: Sequence[Sequence[str]],
+    width: int,
+    *,
+    caption: str = "",
+    totals: Sequence[str] | None = None,
+) -> Element:
+    """A table whose column widths (summing to ``width``) come from its content.
+
+    Why one builder: every data table gets the same guarantees — widths at least its
+    longest date, amount or word; numbers and identifiers held together by no-break
+    characters; the header row repeated on every page; rows never split (xml.row).
+    """
+    labels = ctx.labels
+    headers = [labels[key] for key, _, _ in columns]
+    aligns = [align for _, _, align in columns]
+    texts = [[unbroken(text) for text in texts] for texts in rows]
+    total_texts = [unbroken(text) for text in totals] if totals is not None else None
+    spec = [Column(header, keep, align) for header, (_, keep, align) in zip(headers, columns, strict=True)]
+    sizes = fit(spec, texts, width, [total_texts] if total_texts is not None else ())
+    tbl = table(parent, sizes, ctx.styles.table, caption=caption, padding=PADDING)
+    style = ctx.styles.table_text
+    text_cells(row(tbl, header=True), headers, style, bold=True, fill=HEADER_FILL, widths=sizes)
+    stamp = TextRow(len(columns), style, aligns=aligns, widths=sizes)
+    for values in texts:
+        stamp.add(tbl, values)
+    if total_texts is not None:
+        text_cells(row(tbl), total_texts, style, bold=True, fill=TOTAL_FILL, aligns=aligns, widths=sizes)
+    return tbl
 
 
 def item_text(item: object) -> str:
@@ -78,17 +109,6 @@ def item_text(item: object) -> str:
     return line(item)
 
 
-def header_row(tbl: Element, ctx: Context, columns: Sequence[tuple[str, int, str | None]]) -> None:
-    labels = ctx.labels
-    text_cells(
-        row(tbl, header=True),
-        [labels[key] for key, _, _ in columns],
-        ctx.styles.table_text,
-        bold=True,
-        fill=HEADER_FILL,
-    )
-
-
 def render_swot(ctx: Context, parent: Element, content: object) -> bool:
     """The four lists as a 2×2 table; False when there is nothing to show."""
     data = as_dict(content)
@@ -96,12 +116,13 @@ def render_swot(ctx: Context, parent: Element, content: object) -> bool:
     if not any(items.values()):
         return False
     half = ctx.text_width // 2
-    tbl = table(parent, [half, half], ctx.styles.table, caption=_swot_caption(ctx), header=False)
+    sizes = [half, ctx.text_width - half]
+    tbl = table(parent, sizes, ctx.styles.table, caption=_swot_caption(ctx), header=False)
     cell_style = ctx.styles.table_text
     for pair in _SWOT_LAYOUT:
         tr = row(tbl)
-        for key in pair:
-            tc = cell(tr, fill=SWOT_FILLS[key])
+        for key, size in zip(pair, sizes, strict=True):
+            tc = cell(tr, fill=SWOT_FILLS[key], width=size)
             text_paragraph(tc, ctx.labels[key], cell_style, bold=True)
             for text in items[key]:
                 p = paragraph(tc, cell_style)
@@ -163,26 +184,16 @@ def render_action_plan(
 ) -> None:
     """The action plan table (for a landscape section) with a budget total row."""
     labels, formats = ctx.labels, ctx.formats
-    tbl = table(
-        parent,
-        widths(ACTION_COLUMNS, ctx.landscape_width),
-        ctx.styles.table,
-        caption=caption or labels["action"],
-    )
-    header_row(tbl, ctx, ACTION_COLUMNS)
-    aligns = [a for _, _, a in ACTION_COLUMNS]
-    style = ctx.styles.table_text
-    stamp = TextRow(len(ACTION_COLUMNS), style, aligns=aligns)
     numbers = ctx.objective_numbers
     total = Decimal(0)
+    texts = []
     for i, item in enumerate(rows, 1):
         amount = parse_amount(item.get("budget_pln"))
         if amount is not None:
             total += amount
         objective = item.get("objective_id")
         objective_text = numbers.get(str(objective), line(objective)) if objective else ""
-        stamp.add(
-            tbl,
+        texts.append(
             [
                 str(i),
                 line(item.get("action")),
@@ -200,7 +211,10 @@ def render_action_plan(
     totals = [""] * len(ACTION_COLUMNS)
     totals[1] = labels["total"]
     totals[6] = formats.money(total)
-    text_cells(row(tbl), totals, style, bold=True, fill=TOTAL_FILL, aligns=aligns)
+    width = ctx.landscape_width
+    measured_table(
+        ctx, parent, ACTION_COLUMNS, texts, width, caption=caption or labels["action"], totals=totals
+    )
 
 
 def gantt_rows(rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, Any, Any]]:
@@ -216,14 +230,9 @@ def render_kpi(ctx: Context, parent: Element, content: object, caption: str = ""
     rows = [r for r in as_list(content) if isinstance(r, Mapping)]
     if not rows:
         return False
-    caption = caption or ctx.labels["kpi"]
-    tbl = table(parent, widths(KPI_COLUMNS, ctx.text_width), ctx.styles.table, caption=caption)
-    header_row(tbl, ctx, KPI_COLUMNS)
-    aligns = [a for _, _, a in KPI_COLUMNS]
-    stamp = TextRow(len(KPI_COLUMNS), ctx.styles.table_text, aligns=aligns)
-    for i, item in enumerate(rows, 1):
-        texts = [str(i)] + [line(item.get(k)) for k in ("indicator", "unit", "baseline", "target", "year")]
-        stamp.add(tbl, texts)
+    keys = ("indicator", "unit", "baseline", "target", "year")
+    texts = [[str(i)] + [line(item.get(k)) for k in keys] for i, item in enumerate(rows, 1)]
+    measured_table(ctx, parent, KPI_COLUMNS, texts, ctx.text_width, caption=caption or ctx.labels["kpi"])
     return True
 
 

@@ -23,6 +23,11 @@ from worker.renderer.labels import LOCALES
 # Characters XML 1.0 forbids (C0 controls except tab/LF/CR, surrogates, U+FFFE/U+FFFF).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _MAX_AMOUNT = Decimal("1e15")
+# Where a line must not break: a space inside a number ("1 000") or before its unit
+# ("12,5 %", "120 000,00 zł"), a hyphen inside an identifier or a range ("KPI-12",
+# "2021-2027", NIP "526-10-00-000").
+_NUMBER_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d)|%|‰|zł\b|PLN\b|EUR\b|r\.|tys\.|mln\b|mld\b)")
+_CODE_HYPHEN = re.compile(r"(?<=[0-9A-Z])-(?=[0-9A-Z])")
 
 
 def clean(value: object) -> str:
@@ -43,6 +48,16 @@ def clean(value: object) -> str:
 def line(value: object) -> str:
     """Text for a single line (table cells, headings): whitespace runs collapse."""
     return " ".join(clean(value).split())
+
+
+def unbroken(text: str) -> str:
+    """``text`` with no-break spaces (U+00A0) and hyphens (U+2011) where numbers, units and
+    identifiers must stay on one line."""
+    if " " in text:
+        text = _NUMBER_SPACE.sub("\xa0", text)
+    if "-" in text:
+        text = _CODE_HYPHEN.sub("\u2011", text)
+    return text
 
 
 def as_dict(value: object) -> Mapping[str, Any]:
@@ -105,6 +120,12 @@ def parse_amount(value: object) -> Decimal | None:
     if not amount.is_finite() or abs(amount) >= _MAX_AMOUNT:
         return None
     return amount
+
+
+def wall_clock(moment: datetime) -> str:
+    """The time as read on a clock where ``moment`` was given (``10:00``): its own offset,
+    the agency's time zone; never converted to UTC or to the machine's zone."""
+    return f"{moment.hour:02d}:{moment.minute:02d}"
 
 
 class Formats:

@@ -203,11 +203,13 @@ def table(
     caption: str = "",
     fixed: bool = True,
     header: bool = True,
+    padding: int | None = None,
 ) -> Element:
     """An empty table of full text width whose columns have ``widths`` (twips).
 
     ``caption`` is the table's alternative text; ``header`` says whether its first row
-    heads the columns (readers and converters take it so).
+    heads the columns (readers and converters take it so). ``padding`` (twips, left and
+    right of every cell) overrides the style's, for widths measured from the content.
     """
     if len(parent) and parent[-1].tag == TBL:
         SubElement(parent, P)  # adjacent tables would merge into one in Word
@@ -218,6 +220,10 @@ def table(
     SubElement(props, TBLW, {W_W: "5000", W_TYPE: "pct"})
     if fixed:
         SubElement(props, TBLLAYOUT, {W_TYPE: "fixed"})
+    if padding is not None:
+        margins = SubElement(props, w("tblCellMar"))
+        for side in ("left", "right"):
+            SubElement(margins, w(side), {W_W: str(padding), W_TYPE: "dxa"})
     SubElement(
         props,
         TBLLOOK,
@@ -240,19 +246,22 @@ def table(
 
 
 def row(tbl: Element, *, header: bool = False) -> Element:
-    """A table row; header rows repeat at the top of every page and never split."""
+    """A table row that never splits across pages; header rows repeat on every page."""
     tr = SubElement(tbl, TR)
+    props = SubElement(tr, TRPR)
+    SubElement(props, CANT_SPLIT)
     if header:
-        props = SubElement(tr, TRPR)
-        SubElement(props, CANT_SPLIT)
         SubElement(props, TBLHEADER)
     return tr
 
 
-def cell(tr: Element, *, fill: str | None = None, span: int = 1) -> Element:
+def cell(tr: Element, *, fill: str | None = None, span: int = 1, width: int | None = None) -> Element:
+    """A table cell; ``width`` (twips) repeats its grid column's for Word's fixed layout."""
     tc = SubElement(tr, TC)
-    if fill or span > 1:
+    if fill or span > 1 or width:
         props = SubElement(tc, TCPR)
+        if width:
+            SubElement(props, TCW, {W_W: str(width), W_TYPE: "dxa"})
         if span > 1:
             SubElement(props, w("gridSpan"), {VAL: str(span)})
         if fill:
@@ -277,17 +286,23 @@ class TextRow:
         fill: str | None = None,
         aligns: Sequence[str | None] | None = None,
         header: bool = False,
+        widths: Sequence[int] | None = None,
     ) -> None:
         template = etree.Element(TR)
+        props = SubElement(template, TRPR)
+        SubElement(props, CANT_SPLIT)  # a row of a long table never splits across pages
         if header:
-            props = SubElement(template, TRPR)
-            SubElement(props, CANT_SPLIT)
             SubElement(props, TBLHEADER)
         for i in range(columns):
             tc = SubElement(template, TC)
-            if fill:
-                shading = {VAL: "clear", w("color"): "auto", w("fill"): fill}
-                SubElement(SubElement(tc, TCPR), SHD, shading)
+            width = widths[i] if widths and i < len(widths) else None
+            if fill or width:
+                cell_props = SubElement(tc, TCPR)
+                if width:
+                    SubElement(cell_props, TCW, {W_W: str(width), W_TYPE: "dxa"})
+                if fill:
+                    shading = {VAL: "clear", w("color"): "auto", w("fill"): fill}
+                    SubElement(cell_props, SHD, shading)
             p = SubElement(tc, P)
             align = aligns[i] if aligns and i < len(aligns) else None
             if style or align:
@@ -320,12 +335,18 @@ def text_cells(
     bold: bool = False,
     fill: str | None = None,
     aligns: Sequence[str | None] | None = None,
+    widths: Sequence[int] | None = None,
 ) -> None:
     """One single-paragraph cell per text, for the odd row (totals, short tables)."""
     for i, text in enumerate(texts):
         tc = SubElement(tr, TC)
-        if fill:
-            SubElement(SubElement(tc, TCPR), SHD, {VAL: "clear", w("color"): "auto", w("fill"): fill})
+        width = widths[i] if widths and i < len(widths) else None
+        if fill or width:
+            props = SubElement(tc, TCPR)
+            if width:
+                SubElement(props, TCW, {W_W: str(width), W_TYPE: "dxa"})
+            if fill:
+                SubElement(props, SHD, {VAL: "clear", w("color"): "auto", w("fill"): fill})
         p = SubElement(tc, P)
         align = aligns[i] if aligns else None
         if style or align:

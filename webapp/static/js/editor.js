@@ -20,6 +20,15 @@
   const draftPrefix = "studio-draft:" + form.dataset.cluster + "/" + form.dataset.section + "/";
   const lang = document.documentElement.lang || "pl";
 
+  // Times as the agency reads them (TIMEZONE, set on <html>), not in this computer's zone.
+  function agencyTime(moment, language) {
+    try {
+      return moment.toLocaleString(language, { timeZone: document.documentElement.dataset.timeZone });
+    } catch (error) {
+      return moment.toLocaleString(language); // a zone this browser does not know
+    }
+  }
+
   // --- content from the inputs, and back ----------------------------------------------
 
   function rowsOf(container) {
@@ -227,7 +236,7 @@
     const draft = found.find((d) => JSON.stringify(d.content) !== initial);
     found.filter((d) => d !== draft && JSON.stringify(d.content) === initial).forEach((d) => localStorage.removeItem(d.key));
     if (!draft || !banner) return;
-    banner.querySelector(".draft-when").textContent = new Date(draft.savedAt || Date.now()).toLocaleString(lang);
+    banner.querySelector(".draft-when").textContent = agencyTime(new Date(draft.savedAt || Date.now()), lang);
     banner.querySelector(".draft-revision").textContent = String(draft.revision);
     banner.hidden = false;
     document.getElementById("draft-restore").addEventListener("click", () => {

@@ -37,7 +37,7 @@ WORD_SHARE = 0.3
 
 _TWIPS_PER_PT = 20
 # DejaVu Sans advance widths (em) of the characters tables hold; others count as _WIDE.
-_NARROW = dict.fromkeys("fijlIJ.,:;'|!ł ", 0.3) | dict.fromkeys("\xa0", 0.32) | {"t": 0.39, "r": 0.41}
+_NARROW = dict.fromkeys("fijlIJ'|!ł", 0.3) | dict.fromkeys(".,:; \xa0", 0.33) | {"t": 0.39, "r": 0.41}
 _DIGITS = dict.fromkeys("0123456789", 0.64)
 _LOWER = dict.fromkeys("abcdeghknopqsuvxyząćęńóśźż", 0.62)
 _UPPER = dict.fromkeys("ABCDEFGHKLNOPRSTUVXYZĄĆĘŁŃÓŚŹŻ", 0.72)
@@ -122,9 +122,10 @@ def fit(
 
     Each column first gets its minimum: its longest token (its header's longest word in
     bold). What is left goes to the columns whose typical text is longer than their
-    minimum, in proportion to the difference; then to the text columns. When the minimums
-    do not fit, header words give way first, then ordinary words; tokens of ``keep``
-    columns (dates, amounts) give way last.
+    minimum, in proportion to the difference; then to words still narrower than in the
+    widest fallback font; then to the text columns. When the minimums do not fit, header
+    words give way first, then ordinary words; tokens of ``keep`` columns (dates,
+    amounts) give way last.
     """
     count = len(columns)
     if count == 0:
@@ -137,14 +138,19 @@ def fit(
     for texts in bold_rows:
         for measure, text in zip(measures, texts, strict=False):
             measure.add(text, cache, BOLD_FACTOR)
-    header_em = [max((em(t) for t in tokens(c.header)), default=0.0) for c in columns]
-    header = [twips(width * BOLD_FACTOR * TEXT_FONT) for width in header_em]
-    data = []
-    for column, measure in zip(columns, measures, strict=True):
+    header_em = [max((em(t) for t in tokens(c.header)), default=0.0) * BOLD_FACTOR for c in columns]
+    word_cap = int(total * WORD_SHARE)
+    # Words at the document font's width; at DejaVu Sans' ("roomy") when there is room.
+    roomy, header, data = [], [], []
+    for column, measure, head in zip(columns, measures, header_em, strict=True):
+        word = max(twips(measure.token), FLOOR)
         if column.keep:
-            data.append(max(twips(measure.token), FLOOR))
+            data.append(word)
         else:
-            data.append(max(min(twips(measure.token * TEXT_FONT), int(total * WORD_SHARE)), FLOOR))
+            word = min(word, word_cap)
+            data.append(max(min(twips(measure.token * TEXT_FONT), word_cap), FLOOR))
+        roomy.append(max(word, twips(head)))
+        header.append(twips(head * TEXT_FONT))
     lowest = [max(d, h) for d, h in zip(data, header, strict=True)]
     lowest = _shrink(lowest, data, total)
     lowest = _shrink(lowest, [d if c.keep else FLOOR for c, d in zip(columns, data, strict=True)], total)
@@ -163,7 +169,13 @@ def fit(
     else:
         spare -= sum(need)
         result = list(wanted)
-        shares = [want if not c.keep else 0 for c, want in zip(columns, wanted, strict=True)]
+        extra = [max(room - width, 0) for room, width in zip(roomy, result, strict=True)]
+        if sum(extra) >= spare:
+            shares = extra
+        else:
+            spare -= sum(extra)
+            result = [width + more for width, more in zip(result, extra, strict=True)]
+            shares = [want if not c.keep else 0 for c, want in zip(columns, wanted, strict=True)]
         if not any(shares):
             shares = wanted
     weight = sum(shares) or 1

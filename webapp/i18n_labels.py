@@ -77,6 +77,8 @@ AUDIT_LABELS = {
     "meeting.attend": _l("attendance recorded"),
     "meeting.unattend": _l("attendance removed"),
     "meeting.import": _l("attendance list imported"),
+    "publication.publish": _l("strategy published"),
+    "publication.withdraw": _l("strategy withdrawn from publication"),
 }
 
 

@@ -10,6 +10,7 @@ from webapp.access import cluster_for
 from webapp.documents.http import docx_response
 from webapp.documents.queries import changed_sections, document_for, versions
 from webapp.documents.service import ask_for_document, may_ask_for_document
+from webapp.publication.buttons import documents_page_context
 
 bp = Blueprint("documents", __name__, url_prefix="/c/<slug>/documents")
 
@@ -35,6 +36,7 @@ def index(slug: str):
         form=GenerateForm(),
         # the button only for those whose click would not be refused (403)
         may_generate=may_ask_for_document(cluster, role),
+        **documents_page_context(cluster),
     )
 
 

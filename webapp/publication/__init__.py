@@ -1,0 +1,1 @@
+"""Publishing an adopted strategy: the agency's verbs, and the public pages at /p/."""

@@ -22,7 +22,11 @@ renderer still produces a document that opens)::
      "organisation_kind_labels": {"enterprise": "Przedsiębiorstwa", ...},
      "meetings": [{"kind", "title", "number", "starts_at", "place",
                    "participants": int, "organisations": [str]}],
-     "signoffs": [{"organisation", "kind", "person", "signed_at"}]}
+     "signoffs": [{"organisation", "kind", "person", "signed_at"}],
+     "agency": {"name", "city", "logo"},  # logo: PNG as base64 text (optional)
+     "history": [{"version", "created_at", "final",      # earlier versions first,
+                  "changed_sections": [title],           # this one last ("metryka")
+                  "approved_by": [name]}]}
 
 Section ``content`` by ``kind`` (docs/api.md): ``text`` a Markdown string; ``swot``
 ``{"strengths", "weaknesses", "opportunities", "threats"}`` lists of strings; ``goals``
@@ -31,15 +35,16 @@ Section ``content`` by ``kind`` (docs/api.md): ``text`` a Markdown string; ``swo
 "budget_pln", "funding_source", "kpi", "baseline", "target"}]`` (ISO dates, decimal
 strings); ``kpi`` ``[{"id", "indicator", "unit", "baseline", "target", "year"}]``.
 
-The document: cover, table of contents (a TOC field Word fills in), one numbered
-Heading 1 per stage ("1. Diagnoza") and Heading 2 per section ("1.4 Analiza SWOT"),
+The document: title page (agency, title, „cluster”, version, place and year), document
+history ("metryka"), table of contents (a TOC field written filled: ``contents.py``), one
+numbered Heading 1 per stage ("1. Diagnoza") and Heading 2 per section ("1.4 Analiza SWOT"),
 the action plan in a landscape section with its Gantt chart, sign-offs when final, and
 annexes (members by kind with a chart, meetings with attendance).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from worker.renderer.document import build_document
@@ -47,11 +52,23 @@ from worker.renderer.document import build_document
 __all__ = ["render_strategy"]
 
 
-def render_strategy(snapshot: Mapping[str, Any], progress: Callable[[int, str], None] | None = None) -> bytes:
+def render_strategy(
+    snapshot: Mapping[str, Any],
+    progress: Callable[[int, str], None] | None = None,
+    *,
+    pages: Sequence[int | None] | None = None,
+    template: bytes | None = None,
+) -> bytes:
     """Render a strategy snapshot to DOCX bytes.
 
     ``progress`` (if given) is called with ``(percent, step)`` at a few points, percent
     rising from 0 to 100, step one of ``start``, ``charts``, ``sections``, ``annexes``,
     ``packaging``, ``done``.
+
+    ``pages``: one page number per entry of the table of contents (every Heading 1 and 2,
+    in document order), from a layout of an earlier rendering (``worker/paginate.py``).
+    Without it the contents still list every heading, with no page numbers.
+    ``template``: the bytes of an agency's reference ``.docx`` (its styles, header and
+    footer); without it the house style (``style.py``).
     """
-    return build_document(snapshot, progress)
+    return build_document(snapshot, progress, pages=pages, template=template)

@@ -29,7 +29,9 @@ class StyleIds:
 
     headings: tuple[str, ...]  # index 1..9; index 0 unused
     title: str
+    subtitle: str
     toc_heading: str
+    toc: tuple[str, str]  # TOC 1, TOC 2: the entries of the contents
     list_paragraph: str
     quote: str
     code: str

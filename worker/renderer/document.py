@@ -1,4 +1,4 @@
-"""Assembles the strategy document from a snapshot: cover, contents, stages, annexes.
+"""Assembles the strategy document from a snapshot: title page, history, contents, stages, annexes.
 
 Why one builder object: the document is a single pass over the snapshot that appends to
 one detached ``w:body`` element (plain lxml, fast), tracking only what later parts need
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import struct
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,7 +17,8 @@ from docx.oxml.shape import CT_Inline
 from lxml import etree
 
 from charts import figures
-from worker.renderer import annexes, structured
+from worker.renderer import annexes, front, structured
+from worker.renderer.contents import Contents
 from worker.renderer.context import Context, Links
 from worker.renderer.labels import labels_for, language_of
 from worker.renderer.markdown_docx import MarkdownRenderer
@@ -77,8 +78,19 @@ def _moment(value: object) -> datetime:
 class StrategyDocument:
     """One rendering of one snapshot."""
 
-    def __init__(self, snapshot: Mapping[str, Any], progress: Progress | None, charts: bool):
+    def __init__(
+        self,
+        snapshot: Mapping[str, Any],
+        progress: Progress | None,
+        charts: bool,
+        pages: Sequence[int | None] | None = None,
+        template: bytes | None = None,
+    ):
         self.snap = as_dict(snapshot)
+        self.pages = pages
+        self.template = template
+        self.contents = Contents()
+        self._sections_made = 0  # section breaks so far: the first section holds the title page
         self.progress = progress
         self.draw_charts = charts
         self.language = language_of(self.snap.get("language"))
@@ -102,7 +114,7 @@ class StrategyDocument:
     def render(self) -> bytes:
         self._report(0, "start")
         decimal = "," if self.language == "pl" else "."
-        skeleton = new_skeleton(self.formats.word_lang, decimal)
+        skeleton = new_skeleton(self.formats.word_lang, decimal, self.template)
         self.skeleton = skeleton
         doc = skeleton.doc
         numbering = Numbering(doc.part.numbering_part.element)
@@ -128,7 +140,8 @@ class StrategyDocument:
         root = doc.element
         self.body = body = etree.Element(w("body"), nsmap=root.nsmap)
         self._cover()
-        self._contents()
+        self._history()
+        toc_at = self._contents()
         self._report(15, "sections")
         for index, stage in enumerate(self.stages, 1):
             self._stage(index, stage)
@@ -137,7 +150,12 @@ class StrategyDocument:
         if self.final:
             self._signoffs()
         self._annexes()
-        body.append(sect_pr(skeleton.references))
+        # The contents are known only now: put the filled field where its heading left room.
+        marker = body[toc_at]
+        for p in reversed(self.contents.paragraphs(self.ctx.styles.toc, TEXT_WIDTH, self.pages)):
+            marker.addnext(p)
+        body.remove(marker)
+        body.append(sect_pr(skeleton.references, title_page=self._sections_made == 0))
         old = root.find(w("body"))
         if old is not None:
             root.replace(old, body)
@@ -162,14 +180,25 @@ class StrategyDocument:
         return f"{self.labels['version']} {self.version}"
 
     def _header_footer(self) -> None:
+        """The running header (cluster, title, version; the draft mark) and "Strona X z Y".
+
+        An agency's template that brings a header keeps it, with the draft mark added; one
+        that brings a footer keeps it as it is (its own page numbers, if any).
+        """
         styles = self.skeleton.styles
         header = self.skeleton.header
-        parts = [p for p in (self.cluster_name, self.title, self._version_text()) if p]
-        text_paragraph(header, " · ".join(parts), styles.header)
+        if not self.skeleton.own_header:
+            parts = [p for p in (self.cluster_name, self.title, self._version_text()) if p]
+            p = text_paragraph(header, " · ".join(parts), styles.header)
+            borders = SubElement(ppr(p), w("pBdr"))
+            rule = {VAL: "single", w("sz"): "4", w("space"): "4", w("color"): "BFBFBF"}
+            SubElement(borders, w("bottom"), rule)
         if not self.final:
             p = paragraph(header, styles.header)
             SubElement(ppr(p), JC, {VAL: "right"})
             run(p, self.labels["draft"], bold=True, color=_DRAFT_COLOUR)
+        if self.skeleton.own_footer:
+            return
         footer = self.skeleton.footer
         p = paragraph(footer, styles.footer)
         SubElement(ppr(p), JC, {VAL: "center"})
@@ -179,11 +208,22 @@ class StrategyDocument:
         complex_field(p, "NUMPAGES")
 
     def _cover(self) -> None:
-        body, labels = self.body, self.labels
-        p = paragraph(body)
+        """The title page: logo and agency, title, cluster, version and state, place and year."""
+        body, labels, styles = self.body, self.labels, self.ctx.styles
+        agency, city, logo = front.agency_of(self.snap)
+        if logo is not None:
+            p = paragraph(body)
+            SubElement(ppr(p), SPACING, {w("after"): "240"})
+            inline = self._inline(logo, 3 * 1417, 1417, "logo")
+            inline.docPr.set("descr", agency or "logo")
+            SubElement(SubElement(p, w("r")), DRAWING).append(inline)
+        if agency:
+            p = paragraph(body)
+            run(p, agency, bold=True, color=_SUBTLE, size=24)
+        p = text_paragraph(body, self.title, styles.title)
         SubElement(ppr(p), SPACING, {w("before"): "2400", w("after"): "240"})
-        run(p, self.cluster_name, bold=True, size=36, color="1F3A5F")
-        text_paragraph(body, self.title, self.ctx.styles.title)
+        if self.cluster_name:
+            text_paragraph(body, front.quoted(self.cluster_name, self.language), styles.subtitle)
         sector = line(self.cluster.get("sector"))
         if sector:
             sector_text = labels.get(f"sector_{sector}", sector)
@@ -192,20 +232,30 @@ class StrategyDocument:
         if goal:
             text_paragraph(body, goal, italic=True)
         p = paragraph(body)
-        SubElement(ppr(p), SPACING, {w("before"): "1200"})
+        SubElement(ppr(p), SPACING, {w("before"): "960", w("after"): "60"})
         run(p, self._version_text(), bold=True, size=28)
         date_text = self.formats.long_date(self.day)
         text_paragraph(body, f"{labels['date']}: {date_text}")
         status = labels["adopted"] if self.final else labels["draft"]
         p = paragraph(body)
         run(p, status, bold=True, size=28, color="1F3A5F" if self.final else _DRAFT_COLOUR)
+        p = paragraph(body)
+        SubElement(ppr(p), SPACING, {w("before"): "1440"})
+        run(p, front.place_and_year(city, self.day), size=24)
 
-    def _contents(self) -> None:
+    def _history(self) -> None:
+        """The document history ("metryka") on the page after the title page."""
+        p = text_paragraph(self.body, self.labels["history"], self.ctx.styles.toc_heading)
+        SubElement(ppr(p), w("pageBreakBefore"))
+        front.history_table(self.ctx, self.body, front.history_rows(self.snap, self.ctx))
+
+    def _contents(self) -> int:
+        """The contents' heading; returns where its field goes (a marker, replaced at the end)."""
         body = self.body
         p = text_paragraph(body, self.labels["toc"], self.ctx.styles.toc_heading)
         SubElement(ppr(p), w("pageBreakBefore"))
-        p = paragraph(body)
-        complex_field(p, 'TOC \\o "1-3" \\h \\z \\u', self.labels["toc_placeholder"], dirty=True)
+        paragraph(body)
+        return len(body) - 1
 
     def _heading(self, level: int, text: str) -> Element:
         p = paragraph(self.body, self.ctx.styles.heading(level))
@@ -213,12 +263,15 @@ class StrategyDocument:
             SubElement(p[0], w("pageBreakBefore"))
         if text:
             run(p, text)
+            self.contents.mark(p, level, text)
         return p
 
     def _section_break(self, *, landscape: bool) -> None:
         """End the current section here; the next content starts a new page."""
         p = SubElement(self.body, w("p"))
-        SubElement(p, PPR).append(sect_pr(self.skeleton.references, landscape=landscape))
+        first = self._sections_made == 0
+        SubElement(p, PPR).append(sect_pr(self.skeleton.references, landscape=landscape, title_page=first))
+        self._sections_made += 1
         self._break_at = len(self.body)
 
     def _note(self, text: str) -> None:
@@ -372,7 +425,16 @@ class StrategyDocument:
 
 
 def build_document(
-    snapshot: Mapping[str, Any], progress: Progress | None = None, *, charts: bool = True
+    snapshot: Mapping[str, Any],
+    progress: Progress | None = None,
+    *,
+    charts: bool = True,
+    pages: Sequence[int | None] | None = None,
+    template: bytes | None = None,
 ) -> bytes:
-    """Render ``snapshot`` to DOCX bytes; ``charts=False`` leaves the pictures out."""
-    return StrategyDocument(snapshot, progress, charts).render()
+    """Render ``snapshot`` to DOCX bytes; ``charts=False`` leaves the pictures out.
+
+    ``pages``: the page number of each entry of the contents (``contents.py``);
+    ``template``: an agency's reference template (DOCX bytes) instead of the house style.
+    """
+    return StrategyDocument(snapshot, progress, charts, pages, template).render()

@@ -1,15 +1,21 @@
-"""The document skeleton: python-docx's default package, tuned once per document.
+"""The document skeleton: the reference template's package, tuned once per document.
 
 Why: python-docx is good at the package (parts, relationships, styles, numbering,
 headers), so it does that here, a few dozen calls per document. The body is built
 elsewhere with lxml. Here: A4 pages, the text language (so Word spell-checks in Polish or
-British English), darker heading colours (contrast), the few styles Markdown needs, a
-header and a footer part, and no leftovers of the template (thumbnail, customXml).
+British English), the house style (``style.py``) or an agency's own template, the few
+styles Markdown needs, header and footer parts (an empty one for the title page), and no
+leftovers of the template (thumbnail, customXml, its body).
+
+The reference template: python-docx's default package restyled by ``style.py`` (nothing
+binary ships), or the bytes of an agency's ``.docx`` (``DOCX_TEMPLATE``), whose styles,
+header and footer (with its logo) are kept; the renderer adds only what the template lacks.
 """
 
 from __future__ import annotations
 
 import copy
+import io
 from dataclasses import dataclass
 
 from docx import Document
@@ -20,6 +26,7 @@ from docx.shared import Pt, RGBColor
 from lxml import etree
 
 from worker.renderer.context import StyleIds
+from worker.renderer.style import apply_house_style, ensure_styles
 from worker.renderer.xml import CM, SECTPR, VAL, Element, SubElement, w
 
 PAGE_WIDTH, PAGE_HEIGHT = 11906, 16838  # A4 in twips
@@ -27,7 +34,6 @@ MARGIN = 1417  # 2.5 cm
 TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 LANDSCAPE_WIDTH = PAGE_HEIGHT - 2 * MARGIN
 TEXT_HEIGHT = PAGE_HEIGHT - 2 * MARGIN - 2 * CM  # portrait, room for header and footer
-_HEADING_COLOUR = RGBColor(0x1F, 0x3A, 0x5F)
 _LINK_COLOUR = RGBColor(0x05, 0x63, 0xC1)
 
 
@@ -38,24 +44,51 @@ class Skeleton:
     header: Element
     footer: Element
     references: list[Element]  # headerReference/footerReference for every section
+    own_header: bool  # the agency's template brought a header of its own (kept)
+    own_footer: bool  # … and a footer
 
 
-def new_skeleton(word_lang: str, decimal_symbol: str) -> Skeleton:
-    doc = Document()
+def new_skeleton(word_lang: str, decimal_symbol: str, template: bytes | None = None) -> Skeleton:
+    """The package to fill: the house style, or the agency's ``template`` (DOCX bytes)."""
+    doc = Document(io.BytesIO(template)) if template else Document()
     _prune(doc)
+    if template:
+        ensure_styles(doc)
+    else:
+        apply_house_style(doc)
     styles = _styles(doc, word_lang)
     _settings(doc, word_lang, decimal_symbol)
     section = doc.sections[0]
-    section.header.is_linked_to_previous = False
-    section.footer.is_linked_to_previous = False
-    header = section.header._element
-    footer = section.footer._element
-    for part in (header, footer):
-        for child in list(part):
-            part.remove(child)
+    own = {"header": False, "footer": False}
+    for kind in ("header", "footer"):
+        part = getattr(section, kind)
+        if template and not part.is_linked_to_previous:
+            own[kind] = _has_content(part._element)
+        part.is_linked_to_previous = False
+        if not own[kind]:
+            _clear(part._element)
+        # The title page carries neither: its own empty first-page parts.
+        first = getattr(section, f"first_page_{kind}")
+        first.is_linked_to_previous = False
+        if not template:
+            _clear(first._element)
+            SubElement(first._element, w("p"))
     sect = section._sectPr
     references = [copy.deepcopy(el) for el in sect if el.tag in (w("headerReference"), w("footerReference"))]
-    return Skeleton(doc, styles, header, footer, references)
+    header, footer = section.header._element, section.footer._element
+    return Skeleton(doc, styles, header, footer, references, own["header"], own["footer"])
+
+
+def _clear(part: Element) -> None:
+    for child in list(part):
+        part.remove(child)
+
+
+def _has_content(part: Element) -> bool:
+    """Whether a header or footer shows anything (text, a picture, a field)."""
+    return any(el.text and el.text.strip() for el in part.iter(w("t"))) or any(
+        True for tag in ("drawing", "pict", "fldSimple", "instrText") for _ in part.iter(w(tag))
+    )
 
 
 def _prune(doc: DocxDocument) -> None:
@@ -76,27 +109,34 @@ def _styles(doc: DocxDocument, word_lang: str) -> StyleIds:
     lang = styles.element.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}/{w('lang')}")
     if lang is not None:
         lang.set(VAL, word_lang)
-    for level in range(1, 5):
-        styles[f"Heading {level}"].font.color.rgb = _HEADING_COLOUR
-    styles["Title"].font.color.rgb = _HEADING_COLOUR
-    styles["Caption"].font.color.rgb = RGBColor(0x40, 0x40, 0x40)
+    names = {s.name for s in styles}
 
-    code = styles.add_style("Source Code", WD_STYLE_TYPE.PARAGRAPH)
-    code.base_style = styles["Normal"]
-    code.font.name = "Consolas"
-    code.font.size = Pt(9)
-    code.paragraph_format.space_after = Pt(6)
-    code.paragraph_format.line_spacing = 1.0
-    code_char = styles.add_style("Verbatim Char", WD_STYLE_TYPE.CHARACTER)
-    code_char.font.name = "Consolas"
-    link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
-    link.font.color.rgb = _LINK_COLOUR
-    link.font.underline = True
-    cell = styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
-    cell.base_style = styles["Normal"]
-    cell.font.size = Pt(9)
-    cell.paragraph_format.space_after = Pt(0)
-    cell.paragraph_format.line_spacing = 1.0
+    def added(name: str, kind: WD_STYLE_TYPE) -> tuple[object, bool]:
+        # An agency's template may define these already: its definition wins.
+        if name in names:
+            return styles[name], False
+        return styles.add_style(name, kind), True
+
+    code, new = added("Source Code", WD_STYLE_TYPE.PARAGRAPH)
+    if new:
+        code.base_style = styles["Normal"]
+        code.font.name = "Consolas"
+        code.font.size = Pt(9)
+        code.paragraph_format.space_after = Pt(6)
+        code.paragraph_format.line_spacing = 1.0
+    code_char, new = added("Verbatim Char", WD_STYLE_TYPE.CHARACTER)
+    if new:
+        code_char.font.name = "Consolas"
+    link, new = added("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+    if new:
+        link.font.color.rgb = _LINK_COLOUR
+        link.font.underline = True
+    cell, new = added("Table Text", WD_STYLE_TYPE.PARAGRAPH)
+    if new:
+        cell.base_style = styles["Normal"]
+        cell.font.size = Pt(9)
+        cell.paragraph_format.space_after = Pt(0)
+        cell.paragraph_format.line_spacing = 1.0
 
     def sid(name: str) -> str:
         return styles[name].style_id
@@ -104,7 +144,9 @@ def _styles(doc: DocxDocument, word_lang: str) -> StyleIds:
     return StyleIds(
         headings=("",) + tuple(sid(f"Heading {n}") for n in range(1, 10)),
         title=sid("Title"),
+        subtitle=sid("Subtitle"),
         toc_heading=sid("TOC Heading"),
+        toc=(sid("TOC 1"), sid("TOC 2")),
         list_paragraph=sid("List Paragraph"),
         quote=sid("Quote"),
         code=code.style_id,
@@ -120,17 +162,11 @@ def _styles(doc: DocxDocument, word_lang: str) -> StyleIds:
 
 def _settings(doc: DocxDocument, word_lang: str, decimal_symbol: str) -> None:
     settings = doc.settings.element
-    # "Already checked" would stop Word from spell-checking the new text.
-    for name in ("proofState", "rsids", "attachedTemplate"):
+    # "Already checked" would stop Word from spell-checking the new text. No
+    # updateFields: the contents come filled, so Word has nothing to ask on opening.
+    for name in ("proofState", "rsids", "attachedTemplate", "updateFields"):
         for el in settings.findall(w(name)):
             settings.remove(el)
-    # Ask Word to update fields (the table of contents, page numbers) on opening.
-    update = etree.Element(w("updateFields"), {VAL: "true"})
-    compat = settings.find(w("compat"))
-    if compat is not None:
-        compat.addprevious(update)
-    else:
-        settings.append(update)
     theme_lang = settings.find(w("themeFontLang"))
     if theme_lang is not None:
         theme_lang.set(VAL, word_lang)
@@ -142,11 +178,16 @@ def _settings(doc: DocxDocument, word_lang: str, decimal_symbol: str) -> None:
         separator.set(VAL, ";" if decimal_symbol == "," else ",")
 
 
-def sect_pr(references: list[Element], *, landscape: bool = False) -> Element:
-    """Section properties: A4, 2.5 cm margins, the shared header and footer."""
+def sect_pr(references: list[Element], *, landscape: bool = False, title_page: bool = False) -> Element:
+    """Section properties: A4, 2.5 cm margins, the shared header and footer.
+
+    ``title_page``: the section's first page takes the first-page header and footer
+    (empty in the house style: the title page shows neither).
+    """
     sect = etree.Element(SECTPR)
     for ref in references:
-        sect.append(copy.deepcopy(ref))
+        if title_page or ref.get(w("type")) != "first":
+            sect.append(copy.deepcopy(ref))
     size = {w("w"): str(PAGE_WIDTH), w("h"): str(PAGE_HEIGHT)}
     if landscape:
         size = {w("w"): str(PAGE_HEIGHT), w("h"): str(PAGE_WIDTH), w("orient"): "landscape"}
@@ -166,5 +207,7 @@ def sect_pr(references: list[Element], *, landscape: bool = False) -> Element:
         },
     )
     SubElement(sect, w("cols"), {w("space"): "708"})
+    if title_page:
+        SubElement(sect, w("titlePg"))
     SubElement(sect, w("docGrid"), {w("linePitch"): "360"})
     return sect

@@ -1,0 +1,84 @@
+"""Page numbers for the table of contents: render, lay out with LibreOffice, render again.
+
+Why two renderings: the renderer is pure and has no layout, so it cannot know on which
+page a heading falls. The first rendering writes the contents with placeholder numbers
+(which take the same room as the real ones: ``renderer/contents.py``), LibreOffice lays
+it out as a PDF, the PDF's bookmarks say each heading's page, and the second rendering
+writes those numbers. The two differ only in the digits, so the pages break alike.
+
+When LibreOffice is not installed, or the conversion fails, the document is rendered
+once: its contents list every heading, without page numbers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from worker.renderer import render_strategy
+from worker.renderer.contents import Placeholders, entry_titles
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, str], None]
+Convert = Callable[[bytes], bytes]  # DOCX bytes → PDF bytes
+HeadingPages = Callable[[bytes], list[tuple[str, int]]]  # PDF → [(heading, page)]
+
+
+def _normal(title: str) -> str:
+    return " ".join(title.split())
+
+
+def match_pages(titles: Sequence[str], outline: Sequence[tuple[str, int]]) -> list[int | None]:
+    """The page of each title, read in order from the PDF's headings (every level).
+
+    The outline holds deeper headings too (goals, Markdown); each title is looked for
+    after the previous one's place, so equal titles in two chapters keep their own pages.
+    A title not found gets None.
+    """
+    pages: list[int | None] = []
+    position = 0
+    for title in titles:
+        wanted = _normal(title)
+        for index in range(position, len(outline)):
+            if _normal(outline[index][0]) == wanted:
+                pages.append(outline[index][1])
+                position = index + 1
+                break
+        else:
+            pages.append(None)
+    return pages
+
+
+def render_paginated(
+    snapshot: Mapping[str, Any],
+    progress: Progress | None = None,
+    *,
+    template: bytes | None = None,
+    convert: Convert | None = None,
+    heading_pages: HeadingPages | None = None,
+) -> bytes:
+    """The DOCX with page numbers in its contents when ``convert`` is given, else without."""
+    if convert is None or heading_pages is None:
+        return render_strategy(snapshot, progress, template=template)
+
+    def first_pass(percent: int, step: str) -> None:
+        if progress is not None:  # the layout and the second pass take the rest
+            progress(percent * 6 // 10, "layout" if step == "done" else step)
+
+    draft = render_strategy(snapshot, first_pass, pages=Placeholders(), template=template)
+    try:
+        if progress is not None:
+            progress(60, "layout")
+        outline = heading_pages(convert(draft))
+    except Exception:  # the layout is a nicety: without it the contents have no numbers
+        log.exception("laying the document out for its page numbers failed")
+        return render_strategy(snapshot, progress, template=template)
+    pages = match_pages(entry_titles(draft), outline)
+
+    def second_pass(percent: int, step: str) -> None:
+        if progress is not None:
+            progress(70 + percent * 3 // 10, step)
+
+    return render_strategy(snapshot, second_pass, pages=pages, template=template)

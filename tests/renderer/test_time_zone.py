@@ -4,6 +4,7 @@ zone, chosen by the web app), never converting to UTC; metadata keeps the instan
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
 
 import docx
@@ -12,6 +13,8 @@ from docx.oxml.ns import qn
 
 from worker.renderer import render_strategy
 from worker.renderer.sample import sample_snapshot
+
+CLOCK = re.compile(r"\b\d\d:\d\d\b")
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +37,9 @@ def _rows(document: docx.document.Document, needle: str) -> list[str]:
     return [r for r in rows if needle in r]
 
 
-@pytest.mark.parametrize(("title", "day"), [("Lato", "15.06.2026"), ("Zima", "15.01.2026")])
-def test_meetings_print_the_time_of_their_offset(document, title, day):
-    (row,) = [r for r in _rows(document, title) if day in r]
+@pytest.mark.parametrize("day", ["15.06.2026", "15.01.2026"])
+def test_meetings_print_the_time_of_their_offset(document, day):
+    (row,) = [r for r in _rows(document, day) if CLOCK.search(r)]  # the meeting's, with its time
     assert "10:00" in row
     assert "08:00" not in row and "09:00" not in row
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -159,7 +160,8 @@ def test_snapshot_carries_local_offsets_and_the_document_prints_them(app, zoned)
 
     document = docx.Document(io.BytesIO(render_strategy(snapshot)))
     rows = [" | ".join(c.text for c in row.cells) for t in document.tables for row in t.rows]
-    meeting_row = next(r for r in rows if "15.06.2026" in r)
+    # The meeting's row: its day and a time (the document history dates versions, no time).
+    (meeting_row,) = [r for r in rows if "15.06.2026" in r and re.search(r"\b\d\d:\d\d\b", r)]
     assert zoned[1] in meeting_row
     other = "08:00" if zoned[1] == "10:00" else "10:00"
     assert other not in meeting_row

@@ -124,6 +124,10 @@ def load_config() -> dict:
         # worker after this many seconds. Longer than any render, or a slow render is
         # handed out twice (harmless: rendering is idempotent, but wasted).
         "BROKER_VISIBILITY_TIMEOUT": float(os.environ.get("BROKER_VISIBILITY_TIMEOUT", "30")),
+        # PDF: LibreOffice's soffice (a name on PATH or a path; missing: DOCX only) and how
+        # long one conversion may take before the worker restarts LibreOffice.
+        "SOFFICE_PATH": os.environ.get("SOFFICE_PATH", "") or "soffice",
+        "PDF_TIMEOUT": float(os.environ.get("PDF_TIMEOUT", "") or "120"),
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         # flask-smorest: the OpenAPI description, served at /api/v1/openapi.json
         "API_TITLE": "Cluster strategy studio",

@@ -83,6 +83,7 @@ CLUSTER: dict[str, Permission] = {
     "documents.index": P.VIEW_CLUSTER,
     "documents.generate": P.EXPORT_DRAFT,
     "documents.download": P.VIEW_CLUSTER,
+    "documents.download_pdf": P.VIEW_CLUSTER,
     "meetings.index": P.VIEW_CLUSTER,
     "meetings.detail": P.VIEW_CLUSTER,
     "meetings.calendar_file": P.VIEW_CLUSTER,
@@ -152,6 +153,7 @@ OBJECT = {
     "api.comment_resolve",
     "api.get_document",
     "api.get_document_file",
+    "api.get_document_pdf",
 }
 #: Bodies that pass validation, so the answer is about permission, not about the body.
 API_BODIES = {
@@ -260,6 +262,8 @@ def _objects(app, slug: str) -> dict:  # noqa: ANN001
             data=b"PK",
             size=2,
             sha256="0" * 64,
+            pdf=b"%PDF-1.6",
+            pdf_status="ready",
         )
         db.session.add_all([comment, document])
         # A spare token of the admin's for the revocation probes, so that no principal

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from webapp.access import cluster_for
-from webapp.documents.http import docx_response
+from webapp.documents.http import docx_response, pdf_response
 from webapp.documents.queries import changed_sections, document_for, versions
 from webapp.documents.service import ask_for_document, may_ask_for_document
 from webapp.publication.buttons import documents_page_context
@@ -68,3 +68,11 @@ def download(slug: str, document_id: int):
     if cluster.slug != slug or document.status != "done":
         abort(404)
     return docx_response(document)
+
+
+@bp.get("/<int:document_id>/pdf")
+def download_pdf(slug: str, document_id: int):
+    document, cluster, _role = document_for(document_id)
+    if cluster.slug != slug or document.status != "done" or document.pdf_status != "ready":
+        abort(404)
+    return pdf_response(document)

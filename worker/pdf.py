@@ -70,7 +70,7 @@ def available(soffice: str = DEFAULT_SOFFICE) -> bool:
 class Bridge:
     """One running pdf_bridge.py and its LibreOffice, in a process group of their own."""
 
-    def __init__(self, soffice: str) -> None:
+    def __init__(self, soffice: str, profile: Path) -> None:
         executable = shutil.which(soffice)
         if executable is None:
             raise ConversionError(f"LibreOffice not found: {soffice}")
@@ -78,7 +78,7 @@ class Bridge:
         self.owner = os.getpid()  # a forked child must not use (or kill) its parent's bridge
         self._buffer = b""
         self.process = subprocess.Popen(  # noqa: S603 (our script, the configured soffice)
-            [UNO_PYTHON, str(BRIDGE), executable, str(self.workdir / "profile")],
+            [UNO_PYTHON, str(BRIDGE), executable, str(profile)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             start_new_session=True,  # its own process group: one kill ends soffice too
@@ -157,6 +157,9 @@ class Converter:
         self._lock = threading.Lock()
         self._bridge: Bridge | None = None
         self._soffice: str | None = None
+        # LibreOffice's user profile, kept across restarts (writing a new one costs ~1 s).
+        self._profile: Path | None = None
+        self._profile_owner = 0
 
     @property
     def bridge_pid(self) -> int | None:
@@ -205,7 +208,10 @@ class Converter:
             bridge = None
         if bridge is None:
             started = time.perf_counter()
-            bridge = self._bridge = Bridge(soffice)
+            if self._profile is None or self._profile_owner != os.getpid():
+                self._profile = Path(tempfile.mkdtemp(prefix="studio-pdf-profile-"))
+                self._profile_owner = os.getpid()
+            bridge = self._bridge = Bridge(soffice, self._profile)
             self._soffice = soffice
             log.info("PDF converter started (pid %s) in %.1f s", bridge.pid, time.perf_counter() - started)
         return bridge
@@ -218,6 +224,9 @@ class Converter:
     def close(self) -> None:
         with self._lock:
             self._discard()
+            if self._profile is not None and self._profile_owner == os.getpid():
+                shutil.rmtree(self._profile, ignore_errors=True)
+            self._profile = None
 
 
 _converter = Converter()

@@ -15,6 +15,7 @@ from webapp.extensions import db, sqlite_write_intent
 from webapp.models import Document
 from webapp.models.base import utcnow
 from webapp.transaction import after_commit, unit_of_work
+from worker import pdf
 from worker.renderer import render_strategy
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,9 @@ def render_document(document_id: int) -> None:
     """Render one version; idempotent, so redelivery after a crash is harmless.
 
     Several units of work: taking the version, each progress step (so the page shows
-    it), then publishing it (the document and its "ready" notification together).
+    it), then publishing it (the document and its "ready" notification together), then
+    its PDF (step "pdf"): the DOCX never waits for LibreOffice, and a PDF that cannot be
+    made leaves the DOCX ready.
     """
     sqlite_write_intent.set(True)
     with unit_of_work():
@@ -61,8 +64,29 @@ def render_document(document_id: int) -> None:
         with unit_of_work():
             operations.fail(document_id, f"{type(exc).__name__}: {exc}")
         return
+    soffice = current_app.config["SOFFICE_PATH"]
+    with_pdf = pdf.available(soffice)
+    with unit_of_work():  # the DOCX is out, and the page knows at once whether a PDF follows
+        published = operations.finish(document_id, data)
+        if published and with_pdf:
+            operations.start_pdf(document_id)
+        elif published:
+            operations.finish_pdf(document_id, None, "unavailable")
+    if published and with_pdf:
+        make_pdf(document_id, data, soffice)
+
+
+def make_pdf(document_id: int, docx: bytes, soffice: str) -> None:
+    """Convert the published DOCX with this process's warm LibreOffice; a failure is the PDF's."""
+    try:
+        data = pdf.convert(docx, soffice, current_app.config["PDF_TIMEOUT"])
+    except Exception:  # LibreOffice's trouble is the PDF's alone: the DOCX stays ready
+        log.exception("converting document %s to PDF failed", document_id)
+        with unit_of_work():
+            operations.finish_pdf(document_id, None, "failed")
+        return
     with unit_of_work():
-        operations.finish(document_id, data)
+        operations.finish_pdf(document_id, data, "ready")
 
 
 @shared_task(name="studio.sweep_documents")

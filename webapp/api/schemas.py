@@ -164,3 +164,6 @@ class DocumentBody(Schema):
     size = fields.Integer(allow_none=True)
     error = fields.String()
     queued_for_later = fields.Boolean()
+    pdf_status = fields.String(
+        metadata={"description": "none (not made yet), ready, unavailable (no LibreOffice here), failed"}
+    )

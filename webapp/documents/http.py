@@ -11,17 +11,27 @@ from webapp.downloads import content_disposition
 from webapp.models import Document
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
 
 
 def docx_response(document: Document) -> Response:
+    return _attachment(document.data, DOCX, download_name(document), document.sha256)
+
+
+def pdf_response(document: Document) -> Response:
+    """The version's PDF (the caller checked ``pdf_status == "ready"``), named as its DOCX."""
+    name = download_name(document).removesuffix(".docx") + ".pdf"
+    return _attachment(document.pdf, PDF, name, f"{document.sha256}-pdf")
+
+
+def _attachment(data: bytes, mimetype: str, name: str, etag: str | None) -> Response:
     """Both filename= (ASCII) and filename*=UTF-8'' (RFC 5987, the Polish letters)."""
-    name = download_name(document)
     response = send_file(
-        io.BytesIO(document.data),
-        mimetype=DOCX,
+        io.BytesIO(data),
+        mimetype=mimetype,
         as_attachment=True,
         download_name=name,
-        etag=document.sha256,
+        etag=etag,
         max_age=0,
     )
     # Our own header: send_file's ASCII fallback drops letters without a decomposition ("ł").
@@ -42,4 +52,5 @@ def document_json(document: Document, enqueued: bool = True) -> dict:
         "size": document.size,
         "error": document.error,
         "queued_for_later": not enqueued,
+        "pdf_status": document.pdf_status,
     }

@@ -111,3 +111,21 @@ def fail(document_id: int, message: str) -> None:
         .where(Document.id == document_id, Document.status != "done")
         .values(status="failed", error=message[:1000], finished_at=utcnow())
     )
+
+
+def start_pdf(document_id: int) -> None:
+    """The DOCX is out; the page shows that its PDF is on its way."""
+    db.session.execute(
+        update(Document)
+        .where(Document.id == document_id, Document.status == "done", Document.pdf_status == "none")
+        .values(step="pdf")
+    )
+
+
+def finish_pdf(document_id: int, pdf: bytes | None, status: str) -> None:
+    """Keep the PDF (``ready``), or why there is none (``unavailable``, ``failed``)."""
+    db.session.execute(
+        update(Document)
+        .where(Document.id == document_id, Document.status == "done")
+        .values(pdf=pdf if status == "ready" else None, pdf_status=status, step="done")
+    )

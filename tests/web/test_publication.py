@@ -120,6 +120,9 @@ def test_a_published_version_is_readable_without_signing_in_and_shows_nothing_el
     assert "120\xa0000\xa0zł" in html and "3\xa0200\xa0000\xa0zł" in html
     assert re.search(r">0?1\.06\.2014<", html)
     assert "Budżet" in html  # the table header in Polish, whatever the reader's language
+    # the charts of the DOCX, inline (no route names a cluster), with a text alternative
+    assert 'src="data:image/svg+xml;base64,' in html
+    assert 'alt="Harmonogram działań"' in html and 'alt="Organizacje według rodzaju"' in html
     # version, checksum, the DOCX (no PDF was made)
     assert f'id="published-version">{versions["version"]}<' in html
     assert versions["sha256"] in html

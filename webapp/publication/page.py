@@ -10,15 +10,18 @@ renderer and sanitiser (webapp.markdown); everything else is escaped by Jinja.
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from flask_babel import format_currency, format_date, format_time
 from flask_babel import gettext as _
 
+import charts
 from webapp.markdown import render_markdown
 from webapp.sections.editing import (
     SWOT_LABELS,
@@ -89,8 +92,32 @@ def section_data(kind: str, content: object, objectives: Mapping[str, str]) -> d
             amount = parse_amount(row["budget_pln"])
             row["budget_shown"] = money(amount) if amount is not None else row["budget_pln"]
             row["objective_label"] = objectives.get(row["objective_id"], row["objective_id"])
-        return {"rows": rows, "total": money(budget_total(rows))}
+        timeline = tuple(
+            (row["action"], as_date(row["start"]), as_date(row["end"]))
+            for row in rows
+            if as_date(row["start"]) and as_date(row["end"])
+        )
+        title = _("Action plan timeline")
+        chart = _gantt_uri(timeline, title) if timeline else ""
+        return {"rows": rows, "total": money(budget_total(rows)), "chart": chart, "chart_title": title}
     return {"rows": rows if isinstance(rows, list) else []}
+
+
+# A published version never changes, so neither do its charts: drawn once per process.
+@lru_cache(maxsize=64)
+def _gantt_uri(rows: tuple[tuple[str, date, date], ...], title: str) -> str:
+    return _svg_uri(charts.gantt(rows, title, fmt="svg"))
+
+
+@lru_cache(maxsize=64)
+def _mix_uri(counts: tuple[tuple[str, int], ...], labels: tuple[tuple[str, str], ...], title: str) -> str:
+    return _svg_uri(charts.organisation_mix(dict(counts), dict(labels), fmt="svg", title=title))
+
+
+def _svg_uri(svg: bytes) -> str:
+    """Inline in the page (the CSP allows data: images): no route that could tell which
+    clusters exist, and the chart carries no CSS (charts.svg)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
 def contents(snapshot: Mapping) -> list[Entry]:
@@ -142,7 +169,11 @@ def _members(snapshot: Mapping) -> dict:
             {"name": str(org.get("name") or ""), "city": str(org.get("city") or "")}
         )
     order = [k for k in labels if k in groups] + [k for k in groups if k not in labels]
-    return {"groups": [(str(labels.get(k, k)), groups[k]) for k in order]}
+    title = _("Organisations by kind")
+    counts = tuple((k, len(groups[k])) for k in order)
+    chart = _mix_uri(counts, tuple((k, str(labels.get(k, k))) for k in order), title) if counts else ""
+    named = [(str(labels.get(k, k)), groups[k]) for k in order]
+    return {"groups": named, "chart": chart, "chart_title": title}
 
 
 def _meetings(snapshot: Mapping) -> dict:

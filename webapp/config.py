@@ -63,6 +63,15 @@ def time_zone() -> str:
     return name
 
 
+def file_setting(name: str) -> str:
+    """A setting naming a file (AGENCY_LOGO, DOCX_TEMPLATE): empty, or a file that exists.
+    A wrong path stops the start-up (ValueError) rather than every document later."""
+    path = os.environ.get(name, "").strip()
+    if path and not Path(path).is_file():
+        raise ValueError(f"{name} must name a file, and {path!r} is not one")
+    return path
+
+
 def load_config() -> dict:
     """The settings of one process, read once at app creation."""
     data_dir = _data_dir()
@@ -115,6 +124,13 @@ def load_config() -> dict:
         # in create_app). 0: the header is anyone's to write, so it is ignored.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "") or "0"),
         "BOOTSTRAP_SERVE_LOCAL": True,
+        # The agency, on every document's title page: its name, its city (the place in
+        # "Płock, 2026"), its logo (a PNG), and its own reference .docx (styles, header,
+        # footer) instead of the house style.
+        "AGENCY_NAME": os.environ.get("AGENCY_NAME", "").strip(),
+        "AGENCY_CITY": os.environ.get("AGENCY_CITY", "").strip(),
+        "AGENCY_LOGO": file_setting("AGENCY_LOGO"),
+        "DOCX_TEMPLATE": file_setting("DOCX_TEMPLATE"),
         # Documents: how long a queued version may wait before the sweep sends it again
         # (the broker was down), and how often the sweep runs.
         "DOCUMENT_REQUEUE_AFTER": float(os.environ.get("DOCUMENT_REQUEUE_AFTER", "60")),

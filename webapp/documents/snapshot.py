@@ -14,14 +14,16 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from webapp.clusters.queries import definition_of, member_organisations, stages_with_sections
+from webapp.documents import front_matter
 from webapp.extensions import db
 from webapp.i18n_labels import ORGANISATION_KIND_LABELS
 from webapp.models import Attendance, Cluster, Meeting, Organisation, SignOff, User
 from webapp.timezone import local_iso, zone
 from workflows.stages import StageState, is_adopted
 
-#: Keys that change with every request but not with the strategy itself.
-VOLATILE_KEYS = ("version", "created_at")
+#: Keys that change with every request but not with the strategy itself (the history
+#: grows with every version: in the hash, no version would ever equal the one before).
+VOLATILE_KEYS = ("version", "created_at", "history")
 
 
 def build_snapshot(cluster: Cluster, language: str | None = None) -> dict:
@@ -70,6 +72,8 @@ def build_snapshot(cluster: Cluster, language: str | None = None) -> dict:
         "organisation_kind_labels": kind_labels,
         "meetings": _meetings(cluster),
         "signoffs": _signoffs(cluster) if final else [],
+        "agency": front_matter.agency(),
+        "history": front_matter.history(cluster, stages, final),
     }
 
 
@@ -142,4 +146,9 @@ def snapshot_hash(snapshot: dict) -> str:
 
 
 def stamp(snapshot: dict, version: int, created_at: datetime) -> dict:
-    return {**snapshot, "version": version, "created_at": local_iso(created_at)}
+    stamped = {**snapshot, "version": version, "created_at": local_iso(created_at)}
+    history = [dict(entry) for entry in snapshot.get("history") or ()]
+    if history and history[-1].get("version") is None:  # this version's own entry
+        history[-1].update(version=version, created_at=stamped["created_at"])
+        stamped["history"] = history
+    return stamped

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from webapp.extensions import db
 from webapp.models import Cluster, Document, Publication
@@ -23,6 +24,7 @@ def published_strategies() -> list[PublishedStrategy]:
         select(Cluster, Document, Publication)
         .join(Publication, Publication.cluster_id == Cluster.id)
         .join(Document, Document.id == Publication.document_id)
+        .options(defer(Document.snapshot))  # the index shows no content
         .order_by(Cluster.name)
     ).all()
     return [PublishedStrategy(c, d, p) for c, d, p in rows]

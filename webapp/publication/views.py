@@ -8,19 +8,15 @@ documents page, for the agency, with CSRF like every other form.
 
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, Response, abort, render_template, send_file, url_for
+from flask import Blueprint, Response, abort, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
 from webapp.access import cluster_for, require_platform_right
-from webapp.documents.http import docx_response
-from webapp.documents.queries import download_name
+from webapp.documents.http import docx_response, pdf_response
 from webapp.documents.views import index as documents_page
-from webapp.downloads import content_disposition
 from webapp.extensions import db
 from webapp.form_flow import flash_redirect, handle_form
 from webapp.models import Document
@@ -44,8 +40,8 @@ def _published(slug: str) -> PublishedStrategy:
 
 
 def pdf_ready(document: Document) -> bool:
-    """The PDF of a version, once the worker made it (columns of the PDF feature)."""
-    return getattr(document, "pdf_status", "") == "ready" and bool(getattr(document, "pdf", None))
+    """The version's PDF was made by the worker (where LibreOffice is installed)."""
+    return document.pdf_status == "ready"
 
 
 @bp.get("/p/")
@@ -82,16 +78,7 @@ def pdf(slug: str) -> Response:
     document = _published(slug).document
     if not pdf_ready(document):
         abort(404)
-    name = download_name(document).removesuffix(".docx") + ".pdf"
-    response = send_file(
-        io.BytesIO(document.pdf),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=name,
-        max_age=0,
-    )
-    response.headers["Content-Disposition"] = content_disposition(name)
-    return response
+    return pdf_response(document)
 
 
 # --- the agency's buttons on the documents page -------------------------------------------

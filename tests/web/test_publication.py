@@ -28,7 +28,7 @@ def versions(app):  # noqa: ANN001, ANN201
         vision = db.session.scalar(
             select(Section).where(Section.cluster_id == cluster.id, Section.key == "vision")
         )
-        vision.content = f"{vision.content}\n\nUwaga: {SCRIPT}\n"
+        vision.content = f"{vision.content}\n\n## Śródtytuł wizji\n\nUwaga: {SCRIPT}\n"
         moderator = db.session.scalar(
             select(User)
             .join(Membership, Membership.user_id == User.id)
@@ -135,6 +135,10 @@ def test_a_published_version_is_readable_without_signing_in_and_shows_nothing_el
     assert versions["emails"] and not [e for e in versions["emails"] if e in html]
     assert "@" not in html
     assert "Sign out" not in html and "/notifications" not in html and "/c/makros" not in html
+    # headings in order: the strategy's name first, a heading written in a section below its own
+    main = html[html.index('<main id="main"') :]
+    assert re.findall(r"<h([1-6])\b", main)[:3] == ["1", "2", "2"]
+    assert "<h5>Śródtytuł wizji</h5>" in html
     # the text went through the sanitiser: the script tag written in a section is text
     assert SCRIPT not in html and "&lt;script&gt;" in html
     assert "<script>" not in re.sub(r'<script src="[^"]+"></script>', "", html)

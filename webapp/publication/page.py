@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from flask_babel import format_currency, format_date, format_time
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 import charts
 from webapp.markdown import render_markdown
@@ -77,10 +78,22 @@ def _when(value: object) -> datetime | None:
     return moment if moment.tzinfo is not None else None
 
 
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
+
+
+def _below_section(html: Markup) -> Markup:
+    """Headings written in a section sit below the section's own (h3): h1 becomes h4.
+
+    The sanitiser leaves heading tags without attributes, so the tags are exactly these.
+    """
+    shifted = _HEADING_TAG.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + 3)}>", str(html))
+    return Markup(shifted)  # noqa: S704  (sanitised HTML, only tag names changed)
+
+
 def section_data(kind: str, content: object, objectives: Mapping[str, str]) -> dict:
     """What the template shows of one section: safe HTML for text, formatted rows else."""
     if kind == "text":
-        return {"html": render_markdown(content if isinstance(content, str) else "")}
+        return {"html": _below_section(render_markdown(content if isinstance(content, str) else ""))}
     rows = editor_content(kind, content)
     if kind == "swot":
         return {"rows": rows, "labels": {k: str(v) for k, v in SWOT_LABELS.items()}}

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 from celery import shared_task
 from flask import current_app
@@ -16,7 +18,7 @@ from webapp.models import Document
 from webapp.models.base import utcnow
 from webapp.transaction import after_commit, unit_of_work
 from worker import pdf
-from worker.renderer import render_strategy
+from worker.paginate import render_paginated
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +45,8 @@ def render_document(document_id: int) -> None:
 
     Several units of work: taking the version, each progress step (so the page shows
     it), then publishing it (the document and its "ready" notification together), then
-    its PDF (step "pdf"): the DOCX never waits for LibreOffice, and a PDF that cannot be
-    made leaves the DOCX ready.
+    its PDF (step "pdf"): the DOCX waits for LibreOffice only to lay out its contents'
+    page numbers (``_render``), and a PDF that cannot be made leaves the DOCX ready.
     """
     sqlite_write_intent.set(True)
     with unit_of_work():
@@ -58,7 +60,7 @@ def render_document(document_id: int) -> None:
             operations.set_progress(document_id, percent, step)
 
     try:
-        data = render_strategy(snapshot, progress)
+        data = _render(snapshot, progress)
     except Exception as exc:  # the renderer should not fail; if it does, say so on the page
         log.exception("rendering document %s failed", document_id)
         with unit_of_work():
@@ -74,6 +76,23 @@ def render_document(document_id: int) -> None:
             operations.finish_pdf(document_id, None, "unavailable")
     if published and with_pdf:
         make_pdf(document_id, data, soffice)
+
+
+def _render(snapshot: dict, progress: Callable[[int, str], None]) -> bytes:
+    """The DOCX in the agency's template (DOCX_TEMPLATE) or the house style; where
+    LibreOffice is installed, its contents carry page numbers (``worker/paginate.py``)."""
+    config = current_app.config
+    template = Path(config["DOCX_TEMPLATE"]).read_bytes() if config.get("DOCX_TEMPLATE") else None
+    soffice = config["SOFFICE_PATH"]
+    if not pdf.available(soffice):
+        return render_paginated(snapshot, progress, template=template)
+
+    def convert(docx: bytes) -> bytes:
+        return pdf.convert(docx, soffice, config["PDF_TIMEOUT"])
+
+    return render_paginated(
+        snapshot, progress, template=template, convert=convert, heading_pages=pdf.heading_pages
+    )
 
 
 def make_pdf(document_id: int, docx: bytes, soffice: str) -> None:

@@ -2,7 +2,7 @@
 # The Debian packages the test suite needs, in one list that `.ci/run` and `make test` share.
 # As root on Debian: installs whichever are missing. Elsewhere: names exactly what to install.
 set -euo pipefail
-PACKAGES=(redis-server chromium postgresql python3-venv fonts-dejavu-core libreoffice-writer-nogui python3-uno poppler-utils)
+PACKAGES=(redis-server chromium postgresql python3-venv fonts-dejavu-core libreoffice-writer-nogui python3-uno poppler-utils fonts-crosextra-carlito)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

@@ -85,7 +85,9 @@ def members_tables(
         title = f"{kinds.get(kind, kind)} ({len(group)})"
         # The kind names the table below it, on the same page.
         p = text_paragraph(parent, title, bold=True)
-        SubElement(ppr(p), KEEP_NEXT)
+        props = ppr(p)
+        SubElement(props, KEEP_NEXT)
+        SubElement(props, SPACING, {w("before"): "240", w("after"): "80"})
         rows = [[str(i), line(org.get("name")), line(org.get("city"))] for i, org in enumerate(group, 1)]
         caption = f"{ctx.labels['annex_members']}: {title}"
         measured_table(ctx, parent, _MEMBER_COLUMNS, rows, width, caption=caption)

@@ -140,6 +140,8 @@ def load_config() -> dict:
         # worker after this many seconds. Longer than any render, or a slow render is
         # handed out twice (harmless: rendering is idempotent, but wasted).
         "BROKER_VISIBILITY_TIMEOUT": float(os.environ.get("BROKER_VISIBILITY_TIMEOUT", "30")),
+        # The embedded SQLite broker: seconds between the worker's looks for new tasks.
+        "BROKER_POLLING_INTERVAL": float(os.environ.get("BROKER_POLLING_INTERVAL", "") or "0.1"),
         # PDF: LibreOffice's soffice (a name on PATH or a path; missing: DOCX only) and how
         # long one conversion may take before the worker restarts LibreOffice.
         "SOFFICE_PATH": os.environ.get("SOFFICE_PATH", "") or "soffice",

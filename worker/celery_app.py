@@ -43,6 +43,10 @@ def _settings(app: Flask) -> dict:
             },
         },
     )
+    if not redis_url:
+        # The embedded SQLite broker is polled; kombu's default second between looks was
+        # most of a small document's wait. A look is one indexed SELECT on a tiny table.
+        settings["broker_transport_options"] = {"polling_interval": app.config["BROKER_POLLING_INTERVAL"]}
     if redis_url:
         # A task whose worker was killed comes back after the visibility timeout, not an
         # hour. kombu looks for such tasks every unacked_restore_interval seconds but, by

@@ -39,7 +39,10 @@ The document: title page (agency, title, „cluster”, version, place and year)
 history ("metryka"), table of contents (a TOC field written filled: ``contents.py``), one
 numbered Heading 1 per stage ("1. Diagnoza") and Heading 2 per section ("1.4 Analiza SWOT"),
 the action plan in a landscape section with its Gantt chart, sign-offs when final, and
-annexes (members by kind with a chart, meetings with attendance).
+annexes (members: a count per kind with a chart, then a table per kind; meetings: date,
+local time, place, participants and organisations, a row each). Data tables take their
+column widths from their content (``layout.py``), hold dates, amounts and identifiers
+together with no-break characters, repeat their header row and never split a row.
 """
 
 from __future__ import annotations

@@ -51,9 +51,14 @@ def render_document(document_id: int) -> None:
     sqlite_write_intent.set(True)
     with unit_of_work():
         document = operations.start_rendering(document_id)
-        if document is None:
-            return
-        snapshot = document.snapshot
+        if document is None:  # done; perhaps with its PDF left half-made by a dead worker
+            unfinished_pdf = operations.pdf_to_resume(document_id)
+        else:
+            snapshot = document.snapshot
+    if document is None:
+        if unfinished_pdf is not None:
+            make_pdf(document_id, unfinished_pdf, current_app.config["SOFFICE_PATH"])
+        return
 
     def progress(percent: int, step: str) -> None:
         with unit_of_work():
@@ -125,7 +130,16 @@ def sweep_documents() -> int:
     ).all()
     for document in stale:
         document.status = "queued"
-    ids = [d.id for d in stale]
+    # Published, but the PDF's worker died: the task makes the PDF (pdf_to_resume).
+    unfinished_pdfs = db.session.scalars(
+        select(Document.id).where(
+            (Document.status == "done")
+            & (Document.pdf_status == "none")
+            & (Document.step == "pdf")
+            & (Document.finished_at < now - stale_rendering)
+        )
+    ).all()
+    ids = [d.id for d in stale] + list(unfinished_pdfs)
     for document_id in ids:  # once the requeued states are visible to the workers
         after_commit(lambda document_id=document_id: render_document.delay(document_id))
     return len(ids)

@@ -129,3 +129,11 @@ def finish_pdf(document_id: int, pdf: bytes | None, status: str) -> None:
         .where(Document.id == document_id, Document.status == "done")
         .values(pdf=pdf if status == "ready" else None, pdf_status=status, step="done")
     )
+
+
+def pdf_to_resume(document_id: int) -> bytes | None:
+    """The DOCX of a published version whose PDF was left half-made (its worker died)."""
+    document = db.session.get(Document, document_id)
+    if document is None or (document.status, document.pdf_status, document.step) != ("done", "none", "pdf"):
+        return None
+    return document.data

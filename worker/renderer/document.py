@@ -221,7 +221,7 @@ class StrategyDocument:
             p = paragraph(body)
             run(p, agency, bold=True, color=_SUBTLE, size=24)
         p = text_paragraph(body, self.title, styles.title)
-        SubElement(ppr(p), SPACING, {w("before"): "2400", w("after"): "240"})
+        SubElement(ppr(p), SPACING, {w("before"): "2880", w("after"): "240"})
         if self.cluster_name:
             text_paragraph(body, front.quoted(self.cluster_name, self.language), styles.subtitle)
         sector = line(self.cluster.get("sector"))
@@ -232,7 +232,7 @@ class StrategyDocument:
         if goal:
             text_paragraph(body, goal, italic=True)
         p = paragraph(body)
-        SubElement(ppr(p), SPACING, {w("before"): "960", w("after"): "60"})
+        SubElement(ppr(p), SPACING, {w("before"): "1200", w("after"): "60"})
         run(p, self._version_text(), bold=True, size=28)
         date_text = self.formats.long_date(self.day)
         text_paragraph(body, f"{labels['date']}: {date_text}")
@@ -240,8 +240,8 @@ class StrategyDocument:
         p = paragraph(body)
         run(p, status, bold=True, size=28, color="1F3A5F" if self.final else _DRAFT_COLOUR)
         p = paragraph(body)
-        SubElement(ppr(p), SPACING, {w("before"): "1440"})
-        run(p, front.place_and_year(city, self.day), size=24)
+        SubElement(ppr(p), SPACING, {w("before"): "2400"})
+        run(p, front.place_and_year(city, self.day), size=24, bold=True)
 
     def _history(self) -> None:
         """The document history ("metryka") on the page after the title page."""

@@ -65,7 +65,10 @@ def apply_house_style(doc: DocxDocument) -> None:
         SubElement(p, w("outlineLvl"), {VAL: str(level - 1)})
         _run(style, size=size, colour=NAVY, bold=True, italic=italic)
     title = _reset(styles["Title"].element)
-    SubElement(_ppr(title), w("spacing"), {w("before"): "0", w("after"): "240", w("line"): "240"})
+    p = _ppr(title)
+    borders = SubElement(p, w("pBdr"))  # a bold rule above the title: the title page's one ornament
+    SubElement(borders, w("top"), {VAL: "single", w("sz"): "36", w("space"): "12", w("color"): ACCENT})
+    SubElement(p, w("spacing"), {w("before"): "0", w("after"): "240", w("line"): "240"})
     _run(title, size=56, colour=NAVY, bold=True)
     subtitle = _reset(styles["Subtitle"].element)
     SubElement(_ppr(subtitle), w("spacing"), {w("after"): "120"})

@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from worker.renderer.context import Context
+from worker.renderer.layout import PADDING, Column, fit
 from worker.renderer.numbering import MAX_LEVEL, list_indent
 from worker.renderer.xml import (
     BOLD,
@@ -269,12 +270,12 @@ class MarkdownRenderer:
             return
         for first in range(0, columns, MAX_TABLE_COLUMNS):
             chunk = range(first, min(columns, first + MAX_TABLE_COLUMNS))
-            width = self.ctx.text_width // len(chunk)
-            tbl = table(parent, [width] * len(chunk), self._table_style)
+            sizes = _widths(rows, chunk, self.ctx.text_width)
+            tbl = table(parent, sizes, self._table_style, padding=PADDING)
             for header, cells in rows:
                 tr = row(tbl, header=header)
-                for c in chunk:
-                    tc = cell(tr, fill=HEADER_FILL if header else None)
+                for c, size in zip(chunk, sizes, strict=True):
+                    tc = cell(tr, fill=HEADER_FILL if header else None, width=size)
                     p = paragraph(tc, self._cell_style)
                     if c >= len(cells):
                         continue
@@ -283,3 +284,22 @@ class MarkdownRenderer:
                         SubElement(ppr(p), JC, {VAL: align})
                     if tok is not None:
                         self.inline(p, tok.children or (), bold=header)
+
+
+def _widths(
+    rows: list[tuple[bool, list[tuple[Token | None, str | None]]]], chunk: range, total: int
+) -> list[int]:
+    """Column widths from the cells' source text (layout.fit); right-aligned columns hold
+    numbers, whose tokens must not break."""
+
+    def text(cells: list[tuple[Token | None, str | None]], c: int) -> str:
+        tok = cells[c][0] if c < len(cells) else None
+        return tok.content if tok is not None else ""
+
+    heads = [cells for header, cells in rows if header][:1] or [[]]
+    columns = []
+    for c in chunk:
+        align = next((cells[c][1] for _, cells in rows if c < len(cells)), None)
+        columns.append(Column(text(heads[0], c), keep=align == "right"))
+    body = [[text(cells, c) for c in chunk] for header, cells in rows if not header]
+    return fit(columns, body, total)

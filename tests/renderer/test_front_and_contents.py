@@ -259,3 +259,22 @@ def test_paginate_uses_the_layout_and_survives_its_failure():
 
     fallback = render_paginated(snap, convert=broken, heading_pages=lambda _pdf: outline)
     assert fallback == render_strategy(snap)
+
+
+def test_a_word_template_file_dotx_is_taken_too():
+    source = io.BytesIO(agency_template())
+    dotx = io.BytesIO()
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(dotx, "w") as target:
+        for info in original.infolist():
+            data = original.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"document.main+xml", b"template.main+xml")
+            target.writestr(info, data)
+    document = docx.Document(io.BytesIO(render_strategy(snapshot(), template=dotx.getvalue())))
+    assert document.styles["Heading 1"].font.color.rgb == RGBColor(0xAB, 0x12, 0x34)
+
+
+def test_the_entries_take_words_own_contents_styles(plain):
+    document = docx.Document(io.BytesIO(plain))
+    names = {s.style_id: s.name for s in document.styles}
+    assert names["TOC1"] == "toc 1" and names["TOC2"] == "toc 2"

@@ -35,7 +35,10 @@ _HEADINGS = {
 }
 
 #: Paragraph and character styles the renderer uses, with what a template lacking them gets.
-_NEEDED_PARAGRAPH = ("Title", "Subtitle", "TOC Heading", "TOC 1", "TOC 2", "Caption", "Header", "Footer")
+_NEEDED_PARAGRAPH = ("Title", "Subtitle", "TOC Heading", "Caption", "Header", "Footer")
+#: Word's built-in contents styles: its own names ("toc 1") and ids, so Word, updating the
+#: field, restyles the entries with these rather than adding styles of its own.
+_TOC_STYLES = (("TOC1", "toc 1"), ("TOC2", "toc 2"))
 
 
 def apply_house_style(doc: DocxDocument) -> None:
@@ -79,10 +82,10 @@ def apply_house_style(doc: DocxDocument) -> None:
     SubElement(p, w("spacing"), {w("before"): "0", w("after"): "240"})
     SubElement(p, w("outlineLvl"), {VAL: "9"})  # not itself an entry of the contents
     _run(toc_heading, size=32, colour=NAVY, bold=True)
-    toc1 = _reset(styles["TOC 1"].element)
+    toc1 = _reset(styles["toc 1"].element)
     SubElement(_ppr(toc1), w("spacing"), {w("before"): "120", w("after"): "40"})
     _run(toc1, bold=True)
-    toc2 = _reset(styles["TOC 2"].element)
+    toc2 = _reset(styles["toc 2"].element)
     p = _ppr(toc2)
     SubElement(p, w("spacing"), {w("after"): "40"})
     SubElement(p, w("ind"), {w("left"): "440"})
@@ -110,13 +113,26 @@ def ensure_styles(doc: DocxDocument) -> None:
             style.base_style = styles["Normal"]
     if "Table Grid" not in names:
         styles.add_style("Table Grid", WD_STYLE_TYPE.TABLE)
+    for style_id, name in _TOC_STYLES:
+        if name not in names:
+            style = SubElement(styles.element, w("style"), {w("type"): "paragraph", w("styleId"): style_id})
+            SubElement(style, w("name"), {VAL: name})
+            SubElement(style, w("basedOn"), {VAL: "Normal"})
+            SubElement(style, w("next"), {VAL: "Normal"})
+            SubElement(style, w("uiPriority"), {VAL: "39"})
+            SubElement(style, w("unhideWhenUsed"))
 
 
 def _set(parent: Element, tag: str, attrs: dict[str, str]) -> Element:
+    """Replace ``tag`` where it stands (Word refuses properties out of the schema's order)."""
+    new = etree.Element(w(tag), attrs)
     old = parent.find(w(tag))
     if old is not None:
+        old.addprevious(new)
         parent.remove(old)
-    return SubElement(parent, w(tag), attrs)
+    else:
+        parent.append(new)
+    return new
 
 
 def _fonts(rpr: Element) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import io
+import zipfile
 from dataclasses import dataclass
 
 from docx import Document
@@ -50,7 +51,7 @@ class Skeleton:
 
 def new_skeleton(word_lang: str, decimal_symbol: str, template: bytes | None = None) -> Skeleton:
     """The package to fill: the house style, or the agency's ``template`` (DOCX bytes)."""
-    doc = Document(io.BytesIO(template)) if template else Document()
+    doc = Document(io.BytesIO(as_document(template))) if template else Document()
     _prune(doc)
     if template:
         ensure_styles(doc)
@@ -77,6 +78,27 @@ def new_skeleton(word_lang: str, decimal_symbol: str, template: bytes | None = N
     references = [copy.deepcopy(el) for el in sect if el.tag in (w("headerReference"), w("footerReference"))]
     header, footer = section.header._element, section.footer._element
     return Skeleton(doc, styles, header, footer, references, own["header"], own["footer"])
+
+
+_TEMPLATE_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+_DOCUMENT_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def as_document(template: bytes) -> bytes:
+    """A Word template (.dotx) as a document (.docx): python-docx opens only the latter, and
+    the two differ in the main part's content type alone."""
+    with zipfile.ZipFile(io.BytesIO(template)) as source:
+        types = source.read("[Content_Types].xml")
+        if _TEMPLATE_TYPE not in types:
+            return template
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                data = source.read(info.filename)
+                if info.filename == "[Content_Types].xml":
+                    data = types.replace(_TEMPLATE_TYPE, _DOCUMENT_TYPE)
+                target.writestr(info, data)
+    return buffer.getvalue()
 
 
 def _clear(part: Element) -> None:
@@ -146,7 +168,7 @@ def _styles(doc: DocxDocument, word_lang: str) -> StyleIds:
         title=sid("Title"),
         subtitle=sid("Subtitle"),
         toc_heading=sid("TOC Heading"),
-        toc=(sid("TOC 1"), sid("TOC 2")),
+        toc=(sid("toc 1"), sid("toc 2")),
         list_paragraph=sid("List Paragraph"),
         quote=sid("Quote"),
         code=code.style_id,

@@ -44,6 +44,10 @@ _UPPER = dict.fromkeys("ABCDEFGHKLNOPRSTUVXYZĄĆĘŁŃÓŚŹŻ", 0.72)
 _PUNCT = dict.fromkeys("-‑–()/[]", 0.4) | {"m": 0.97, "w": 0.82, "M": 0.86, "W": 0.99, "%": 0.95}
 _EM = _NARROW | _DIGITS | _LOWER | _UPPER | _PUNCT
 _WIDE = 0.78
+# Token widths, shared by every table of a process (documents repeat their words); a
+# pure function's memo, bounded.
+_TOKEN_EM: dict[str, float] = {}
+_CACHE_LIMIT = 100_000
 
 
 def em(text: str) -> float:
@@ -131,7 +135,9 @@ def fit(
     if count == 0:
         return []
     measures = [_Measure() for _ in columns]
-    cache: dict[str, float] = {}
+    cache = _TOKEN_EM
+    if len(cache) > _CACHE_LIMIT:
+        cache.clear()
     for texts in rows:
         for measure, text in zip(measures, texts, strict=False):
             measure.add(text, cache)

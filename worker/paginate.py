@@ -67,6 +67,10 @@ def render_paginated(
         if progress is not None:  # the layout and the second pass take the rest
             progress(percent * 6 // 10, "layout" if step == "done" else step)
 
+    def second_pass(percent: int, step: str) -> None:
+        if progress is not None:
+            progress(70 + percent * 3 // 10, step)
+
     draft = render_strategy(snapshot, first_pass, pages=Placeholders(), template=template)
     try:
         if progress is not None:
@@ -74,11 +78,6 @@ def render_paginated(
         outline = heading_pages(convert(draft))
     except Exception:  # the layout is a nicety: without it the contents have no numbers
         log.exception("laying the document out for its page numbers failed")
-        return render_strategy(snapshot, progress, template=template)
+        return render_strategy(snapshot, second_pass, template=template)
     pages = match_pages(entry_titles(draft), outline)
-
-    def second_pass(percent: int, step: str) -> None:
-        if progress is not None:
-            progress(70 + percent * 3 // 10, step)
-
     return render_strategy(snapshot, second_pass, pages=pages, template=template)

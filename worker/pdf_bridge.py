@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -28,6 +29,7 @@ from com.sun.star.beans import PropertyValue
 from com.sun.star.connection import NoConnectException
 
 CONNECT_TIMEOUT = 60.0
+PAGE_NUMBER = re.compile(r"\t\s*\d+\s*$")
 
 # writer_pdf_Export's FilterData: a tagged PDF (structure: headings, tables, the
 # language) claiming PDF/UA, with the headings as bookmarks, all of them open.
@@ -92,18 +94,30 @@ def connect(office: subprocess.Popen, pipe: str):  # noqa: ANN201 (a UNO object)
             time.sleep(0.1)
 
 
+def has_page_numbers(contents: str) -> bool:
+    """Whether every entry of a table of contents ends in a page number ("1. Diagnoza\t5")."""
+    lines = [line for line in contents.splitlines() if line.strip()]
+    return bool(lines) and all(PAGE_NUMBER.search(line) for line in lines)
+
+
 def convert(desktop, source: str, target: str) -> None:  # noqa: ANN001
     url = uno.systemPathToFileUrl(str(Path(source).resolve()))
-    document = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
+    # No macros, no links to fetch: the file carries people's text.
+    opening = (prop("Hidden", True), prop("MacroExecutionMode", 0), prop("UpdateDocMode", 0))
+    document = desktop.loadComponentFromURL(url, "_blank", 0, opening)
     if document is None:
         raise RuntimeError("LibreOffice could not open the document")
     try:
-        # The DOCX carries a table of contents Word fills on opening; LibreOffice
-        # does not on its own: fill it (headings, page numbers) and the page fields.
+        # A table of contents without page numbers (Word fills those on opening,
+        # LibreOffice does not): fill it. One written with its numbers (the worker's
+        # layout pass, worker/paginate.py) is kept: updating would cost a second layout
+        # (on 300 pages as long as the rest together) and might move the pages.
         indexes = document.getDocumentIndexes()
         for i in range(indexes.getCount()):
-            indexes.getByIndex(i).update()
-        document.getTextFields().refresh()
+            index = indexes.getByIndex(i)
+            if not has_page_numbers(index.getAnchor().getString()):
+                index.update()
+        document.getTextFields().refresh()  # "page X of Y" and the like
         options = tuple(prop(k, v) for k, v in PDF_OPTIONS.items())
         data = uno.Any("[]com.sun.star.beans.PropertyValue", options)
         out = uno.systemPathToFileUrl(str(Path(target).resolve()))

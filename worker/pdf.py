@@ -37,6 +37,7 @@ UNO_PYTHON = "/usr/bin/python3"
 BRIDGE = Path(__file__).resolve().with_name("pdf_bridge.py")
 DEFAULT_SOFFICE = "soffice"
 DEFAULT_TIMEOUT = 120.0
+HOME_PREFIX = "studio-pdf-"
 #: Starting LibreOffice (a first start also writes its profile) may take this long.
 START_TIMEOUT = 90.0
 
@@ -67,18 +68,32 @@ def available(soffice: str = DEFAULT_SOFFICE) -> bool:
     return probe.returncode == 0
 
 
+def remove_left_behind() -> None:
+    """Remove the folders of converters whose process ended without cleaning up (killed)."""
+    for path in Path(tempfile.gettempdir()).glob(f"{HOME_PREFIX}*-*"):
+        pid = path.name.removeprefix(HOME_PREFIX).split("-", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except PermissionError:  # alive, someone else's
+            pass
+
+
 class Bridge:
     """One running pdf_bridge.py and its LibreOffice, in a process group of their own."""
 
-    def __init__(self, soffice: str, profile: Path) -> None:
+    def __init__(self, soffice: str, home: Path) -> None:
         executable = shutil.which(soffice)
         if executable is None:
             raise ConversionError(f"LibreOffice not found: {soffice}")
-        self.workdir = Path(tempfile.mkdtemp(prefix="studio-pdf-"))
+        self.workdir = Path(tempfile.mkdtemp(prefix="bridge-", dir=home))
         self.owner = os.getpid()  # a forked child must not use (or kill) its parent's bridge
         self._buffer = b""
         self.process = subprocess.Popen(  # noqa: S603 (our script, the configured soffice)
-            [UNO_PYTHON, str(BRIDGE), executable, str(profile)],
+            [UNO_PYTHON, str(BRIDGE), executable, str(home / "profile")],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             start_new_session=True,  # its own process group: one kill ends soffice too
@@ -157,9 +172,10 @@ class Converter:
         self._lock = threading.Lock()
         self._bridge: Bridge | None = None
         self._soffice: str | None = None
-        # LibreOffice's user profile, kept across restarts (writing a new one costs ~1 s).
-        self._profile: Path | None = None
-        self._profile_owner = 0
+        # This process's folder: LibreOffice's user profile, kept across restarts (writing
+        # a new one costs ~1 s), and each bridge's files.
+        self._home: Path | None = None
+        self._home_owner = 0
 
     @property
     def bridge_pid(self) -> int | None:
@@ -208,10 +224,11 @@ class Converter:
             bridge = None
         if bridge is None:
             started = time.perf_counter()
-            if self._profile is None or self._profile_owner != os.getpid():
-                self._profile = Path(tempfile.mkdtemp(prefix="studio-pdf-profile-"))
-                self._profile_owner = os.getpid()
-            bridge = self._bridge = Bridge(soffice, self._profile)
+            if self._home is None or self._home_owner != os.getpid():
+                remove_left_behind()
+                self._home = Path(tempfile.mkdtemp(prefix=f"{HOME_PREFIX}{os.getpid()}-"))
+                self._home_owner = os.getpid()
+            bridge = self._bridge = Bridge(soffice, self._home)
             self._soffice = soffice
             log.info("PDF converter started (pid %s) in %.1f s", bridge.pid, time.perf_counter() - started)
         return bridge
@@ -224,9 +241,9 @@ class Converter:
     def close(self) -> None:
         with self._lock:
             self._discard()
-            if self._profile is not None and self._profile_owner == os.getpid():
-                shutil.rmtree(self._profile, ignore_errors=True)
-            self._profile = None
+            if self._home is not None and self._home_owner == os.getpid():
+                shutil.rmtree(self._home, ignore_errors=True)
+            self._home = None
 
 
 _converter = Converter()

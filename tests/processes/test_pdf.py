@@ -10,8 +10,10 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -230,3 +232,17 @@ def test_a_contents_written_with_its_page_numbers_is_kept_not_laid_out_again(sam
     for number, stage in enumerate(snapshot["stages"], 1):
         assert re.search(re.escape(f"{number}. {stage['title']}") + r"[\s.…]*88\b", contents)
     assert all(page < 88 for _title, page in headings)  # so 88 is what the DOCX said
+
+
+def test_folders_of_converters_whose_process_was_killed_are_removed():
+    base = Path(tempfile.gettempdir())
+    dead = base / f"{pdf.HOME_PREFIX}999999999-left"  # no such process (above pid_max)
+    alive = base / f"{pdf.HOME_PREFIX}{os.getpid()}-mine"
+    for folder in (dead, alive):
+        (folder / "profile").mkdir(parents=True, exist_ok=True)
+    try:
+        pdf.remove_left_behind()
+        assert not dead.exists() and alive.exists()
+    finally:
+        shutil.rmtree(alive, ignore_errors=True)
+        shutil.rmtree(dead, ignore_errors=True)

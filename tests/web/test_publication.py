@@ -184,7 +184,11 @@ def test_only_the_agency_publishes_or_withdraws(app, client, accounts, admin_hea
     anonymous = app.test_client()
     assert anonymous.post(url, json={"document_id": versions["final"]}).status_code == 401
     assert anonymous.delete(url).status_code == 401
-    assert anonymous.get(f"/p/{SLUG}").status_code == 404  # nothing was published
+    missing = anonymous.get(f"/p/{SLUG}", headers={"Accept-Language": "en"})
+    assert missing.status_code == 404  # nothing was published
+    # A visitor is led to what they may read, not to a sign-in page.
+    assert 'href="/p/"' in missing.get_data(as_text=True)
+    assert "Back to my clusters" not in missing.get_data(as_text=True)
     assert publish(client, admin_headers, versions["final"]).status_code == 201
     assert client.delete(url, headers=moderator).status_code == 403
     assert anonymous.get(f"/p/{SLUG}").status_code == 200

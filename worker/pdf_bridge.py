@@ -16,15 +16,20 @@ Run: ``/usr/bin/python3 worker/pdf_bridge.py SOFFICE PROFILE_DIR``.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import uno  # noqa: I001 (python3-uno: must come before the com.sun.star imports)
+import unohelper
+from com.sun.star.awt import XCallback
 from com.sun.star.beans import PropertyValue
 from com.sun.star.connection import NoConnectException
 
@@ -77,21 +82,61 @@ def start_office(soffice: str, profile: Path, pipe: str) -> subprocess.Popen:
     )
 
 
-def connect(office: subprocess.Popen, pipe: str):  # noqa: ANN201 (a UNO object)
-    """The Desktop of the started LibreOffice, once it accepts connections."""
+def connect(office: subprocess.Popen, pipe: str):  # noqa: ANN201 (UNO objects)
+    """LibreOffice's (Desktop, AsyncCallback), once it accepts connections."""
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
     deadline = time.monotonic() + CONNECT_TIMEOUT
     while True:
         try:
             context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-            return context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+            services = context.ServiceManager
+            return (
+                services.createInstanceWithContext("com.sun.star.frame.Desktop", context),
+                services.createInstanceWithContext("com.sun.star.awt.AsyncCallback", context),
+            )
         except NoConnectException:
             if office.poll() is not None:
                 raise RuntimeError(f"soffice exited with {office.returncode}") from None
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
+
+
+class OnMainThread(unohelper.Base, XCallback):
+    """A job LibreOffice's main thread calls back into.
+
+    Why: a call arriving over the bridge runs on a thread of its own while the main
+    thread, idle, formats the document in the background too, and the two take turns
+    on LibreOffice's one lock; a conversion took a quarter longer than in
+    ``soffice --convert-to``. Calls made from inside ``notify`` carry the main thread's
+    identity over the bridge (UNO keeps a nested call on its caller's thread), so the
+    whole conversion runs on the main thread, as ``--convert-to`` does it.
+    """
+
+    def __init__(self, job: Callable[[], None]) -> None:
+        self.job = job
+        self.done = threading.Event()
+        self.error: Exception | None = None
+
+    def notify(self, _data: object) -> None:
+        try:
+            self.job()
+        except Exception as exc:  # noqa: BLE001 (handed to the waiting thread)
+            self.error = exc
+        finally:
+            self.done.set()
+
+
+def on_main_thread(runner, office: subprocess.Popen, job: Callable[[], None]) -> None:  # noqa: ANN001
+    """Run ``job`` on LibreOffice's main thread and wait for it (or for LibreOffice's end)."""
+    call = OnMainThread(job)
+    runner.addCallback(call, None)
+    while not call.done.wait(0.5):
+        if office.poll() is not None:
+            raise RuntimeError(f"soffice exited with {office.returncode}")
+    if call.error is not None:
+        raise call.error
 
 
 def has_page_numbers(contents: str) -> bool:
@@ -137,14 +182,15 @@ def main() -> int:
     office = start_office(soffice, profile, pipe)
     desktop = None
     try:
-        desktop = connect(office, pipe)
+        desktop, runner = connect(office, pipe)
         answer({"ready": True, "pid": os.getpid(), "office_pid": office.pid})
         for line in sys.stdin:
             if not line.strip():
                 continue
             try:
                 request = json.loads(line)
-                convert(desktop, request["docx"], request["pdf"])
+                source, target = request["docx"], request["pdf"]
+                on_main_thread(runner, office, functools.partial(convert, desktop, source, target))
             except Exception as exc:  # noqa: BLE001 (every failure is answered, not raised)
                 answer({"ok": False, "error": f"{type(exc).__name__}: {exc}"[:2000]})
                 if office.poll() is not None or "Disposed" in type(exc).__name__:

@@ -8,15 +8,24 @@ process (best of 3) with and without charts, the charts alone, the peak memory
 of serialising and zipping the same document.xml (the floor any writer pays), and
 pandoc's time converting the same content, written as Markdown, to DOCX
 (``pandoc -f gfm``), with the ratios. Output files go to ``bench/out/``.
+
+Then the PDF (when LibreOffice is installed), of the DOCX the worker stores: its
+contents carry page numbers from a layout pass (``worker/paginate.py``, which starts the
+warm converter). The PDF ready time is the worker's warm converter (``worker/pdf.py``,
+best of 2) turning that DOCX into the PDF, next to a cold ``soffice --headless
+--convert-to pdf`` of the same file with the same export options (a new LibreOffice
+for the file, its profile already written), in the same run.
 """
 
 from __future__ import annotations
 
 import gc
 import io
+import json
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 import zipfile
@@ -30,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 from lxml import etree  # noqa: E402
 
 from charts import figures  # noqa: E402
+from worker import pdf  # noqa: E402
 from worker.renderer import render_strategy  # noqa: E402
 from worker.renderer.document import build_document  # noqa: E402
 from worker.renderer.package import COMPRESSION_LEVEL  # noqa: E402
@@ -166,6 +176,63 @@ def measure(label: str, sections: int, actions: int) -> dict[str, Any]:
     }
 
 
+def cold_soffice(docx: Path, profile: Path, outdir: Path) -> bytes:
+    """One `soffice --convert-to pdf` as a script would run it: a LibreOffice per file."""
+    options = {name: {"type": "boolean", "value": "true"} for name in ("UseTaggedPDF", "ExportBookmarks")}
+    command = [
+        "soffice",
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--convert-to",
+        "pdf:writer_pdf_Export:" + json.dumps(options),
+        "--outdir",
+        str(outdir),
+        str(docx),
+    ]
+    subprocess.run(command, check=True, capture_output=True)  # noqa: S603
+    return (outdir / docx.with_suffix(".pdf").name).read_bytes()
+
+
+def measure_pdf(label: str, sections: int, actions: int) -> dict[str, Any]:
+    """The warm converter and a cold soffice on the DOCX the worker would store."""
+    from worker.paginate import render_paginated
+
+    snapshot = sample_snapshot(sections=sections, actions=actions)
+    docx = OUT / f"paginated-{label.strip('~').replace(' ', '-')}.docx"
+    converter = pdf.Converter()
+    try:
+        started = time.perf_counter()  # the layout pass starts LibreOffice
+        data = render_paginated(snapshot, convert=converter.convert, heading_pages=pdf.heading_pages)
+        paginated = time.perf_counter() - started
+        docx.write_bytes(data)
+        warm, document = best_of(lambda: converter.convert(data), repeat=2)
+    finally:
+        converter.close()
+    (OUT / docx.with_suffix(".pdf").name).write_bytes(document)
+    from pypdf import PdfReader
+
+    with tempfile.TemporaryDirectory(prefix="bench-soffice-") as work:
+        profile, outdir = Path(work) / "profile", Path(work) / "out"
+        small = Path(work) / "small.docx"
+        small.write_bytes(render_strategy(sample_snapshot(sections=1, actions=1)))
+        cold_soffice(small, profile, outdir)  # writes the profile, as on a used machine
+        cold, _ = best_of(lambda: cold_soffice(docx, profile, outdir), repeat=1)
+    return {
+        "label": label,
+        "pages": len(PdfReader(io.BytesIO(document)).pages),
+        "paginated": paginated,
+        "warm": warm,
+        "cold": cold,
+    }
+
+
+def print_table(rows: list[tuple[str, Callable]], results: list[dict[str, Any]]) -> None:
+    width = max(len(name) for name, _ in rows) + 2
+    print("".ljust(width) + "".join(r["label"].rjust(22) for r in results))
+    for name, get in rows:
+        print(name.ljust(width) + "".join(str(get(r)).rjust(22) for r in results))
+
+
 def seconds(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f} s"
 
@@ -199,6 +266,21 @@ def main() -> None:
     small, large = results
     scale = large["no_charts"] / small["no_charts"]
     print(f"\nsize ×5 → time ×{scale:.1f} without charts (linear would be ×5)")
+    if pdf.available():
+        print("\nPDF of the same DOCX (LibreOffice, tagged, bookmarks)")
+        pdfs = [measure_pdf(*size) for size in SIZES]
+        print_table(
+            [
+                ("pages of the PDF", lambda r: r["pages"]),
+                ("DOCX with page numbers (LibreOffice start + layout)", lambda r: seconds(r["paginated"])),
+                ("PDF, warm converter (best of 2)", lambda r: seconds(r["warm"])),
+                ("PDF, cold soffice --convert-to pdf", lambda r: seconds(r["cold"])),
+                ("ratio warm / cold", lambda r: ratio(r["warm"], r["cold"])),
+            ],
+            pdfs,
+        )
+    else:
+        print("\nPDF: LibreOffice is not installed here (n/a)")
     print(f"files in {OUT.relative_to(ROOT)}/")
 
 

@@ -52,7 +52,8 @@ def render_document(document_id: int) -> None:
     with unit_of_work():
         document = operations.start_rendering(document_id)
         if document is None:  # done; perhaps with its PDF left half-made by a dead worker
-            unfinished_pdf = operations.pdf_to_resume(document_id)
+            stale = timedelta(seconds=current_app.config["DOCUMENT_STALE_RENDERING"])
+            unfinished_pdf = operations.pdf_to_resume(document_id, stale)
         else:
             snapshot = document.snapshot
     if document is None:

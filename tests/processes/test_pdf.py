@@ -15,6 +15,7 @@ import signal
 import subprocess
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -212,10 +213,15 @@ def test_a_libreoffice_that_cannot_convert_fails_the_pdf_only(studio):
 def test_a_pdf_left_half_made_by_a_dead_worker_is_made_when_the_task_comes_back(studio):
     app, document_id = studio(SOFFICE_PATH="/nonexistent/soffice")
     render(app, document_id)
-    with app.app_context(), unit_of_work():  # as if its worker died converting it
+    with app.app_context(), unit_of_work():  # as if its worker were converting it
         document = db.session.get(Document, document_id)
         document.pdf_status, document.step = "none", "pdf"
     app.config["SOFFICE_PATH"] = "soffice"
+    document = render(app, document_id)  # handed out again while the first may still convert
+    assert (document.pdf_status, document.step) == ("none", "pdf")  # left to it
+    with app.app_context(), unit_of_work():  # ... until it is stale: that worker died
+        document = db.session.get(Document, document_id)
+        document.finished_at -= timedelta(seconds=app.config["DOCUMENT_STALE_RENDERING"] + 1)
     document = render(app, document_id)  # the broker (or the sweep) hands the task out again
     assert (document.status, document.pdf_status, document.step) == ("done", "ready", "done")
     assert document.pdf.startswith(b"%PDF")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
@@ -131,9 +132,15 @@ def finish_pdf(document_id: int, pdf: bytes | None, status: str) -> None:
     )
 
 
-def pdf_to_resume(document_id: int) -> bytes | None:
-    """The DOCX of a published version whose PDF was left half-made (its worker died)."""
+def pdf_to_resume(document_id: int, stale_after: timedelta) -> bytes | None:
+    """The DOCX of a published version whose PDF was left half-made (its worker died).
+
+    Only after ``stale_after``: a task handed out again while its first worker is still
+    converting (a long document outlives the broker's visibility timeout) leaves it be.
+    """
     document = db.session.get(Document, document_id)
     if document is None or (document.status, document.pdf_status, document.step) != ("done", "none", "pdf"):
+        return None
+    if document.finished_at is not None and document.finished_at > utcnow() - stale_after:
         return None
     return document.data

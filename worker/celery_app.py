@@ -10,6 +10,9 @@ from flask import Flask
 
 from webapp import create_app
 from webapp.transaction import unit_of_work
+from worker import sqlite_broker
+
+SQLA_PREFIX = "sqla+"
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -43,10 +46,13 @@ def _settings(app: Flask) -> dict:
             },
         },
     )
-    if not redis_url:
+    broker_url = settings.get("broker_url", "")
+    if broker_url.startswith(SQLA_PREFIX):
         # The embedded SQLite broker is polled; kombu's default second between looks was
         # most of a small document's wait. A look is one indexed SELECT on a tiny table.
-        settings["broker_transport_options"] = {"polling_interval": app.config["BROKER_POLLING_INTERVAL"]}
+        sqlite_broker.Transport.polling_interval = app.config["BROKER_POLLING_INTERVAL"]
+        settings["broker_url"] = broker_url.removeprefix(SQLA_PREFIX)
+        settings["broker_transport"] = "worker.sqlite_broker:Transport"
     if redis_url:
         # A task whose worker was killed comes back after the visibility timeout, not an
         # hour. kombu looks for such tasks every unacked_restore_interval seconds but, by

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from celery import Celery
@@ -31,6 +33,21 @@ def test_health_task_on_embedded_sqlite_broker(tmp_path: Path):
     finally:
         services.stop_process(worker)
     assert "studio.health" in (tmp_path / "worker.log").read_text()
+
+
+def test_worker_looks_for_tasks_on_the_embedded_broker_as_configured(tmp_path: Path):
+    """kombu would hand `polling_interval` to create_engine (and fail); the worker's own
+    transport class carries it, on the same broker tables the web app writes to."""
+    env = services.process_env(DATA_DIR=str(tmp_path), BROKER_POLLING_INTERVAL="0.25")
+    probe = (
+        "from worker.celery_app import celery_app as c\n"
+        "with c.connection_for_read() as conn:\n"
+        "    print(conn.transport.polling_interval, conn.transport_cls, conn.hostname)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=env, cwd=services.ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["0.25", "worker.sqlite_broker:Transport", f"sqlite:///{tmp_path / 'broker.sqlite3'}"]
 
 
 def test_health_task_on_redis(tmp_path: Path, redis_server):

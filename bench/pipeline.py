@@ -1,0 +1,207 @@
+"""Benchmark: a strategy document from the ask to done, on the embedded default.
+
+Run: ``.venv/bin/python bench/pipeline.py`` (from the project root). For each size (~60
+and ~250 pages of the synthetic strategy in ``worker/renderer/sample.py``, poured into
+a demo cluster's sections) and each SQLite-broker polling interval (kombu's default of
+1 s next to the studio's ``BROKER_POLLING_INTERVAL``), it starts a real Celery worker on
+SQLite and the SQLite broker, asks for a new version as the web app does
+(``documents.operations.request_document``, then the task), and times the ask until the row says done
+(best of 3). Beside it: ``pandoc -f gfm`` turning the same content, as Markdown, into a
+DOCX, and the renderer alone in this process. Without LibreOffice the contents carry no
+page numbers; with it (the last rows, polling as configured) the DOCX waits for one
+layout by the warm converter, and the PDF follows: both times are printed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+
+from bench.render import best_of, to_markdown  # noqa: E402
+from worker.renderer import render_strategy  # noqa: E402
+from worker.renderer.sample import sample_snapshot  # noqa: E402
+
+SLUG = "makros"
+SIZES = (("~60 pages", 40, 200), ("~250 pages", 170, 830))
+POLLING = (1.0, 0.1)
+REPEAT = 3
+
+
+def _env(data_dir: Path, polling: float, libreoffice: bool) -> dict[str, str]:
+    env = dict(os.environ)
+    for name in ("DATABASE_URL", "REDIS_URL"):
+        env.pop(name, None)  # the embedded default: SQLite and the SQLite broker
+    env.update(
+        DATA_DIR=str(data_dir),
+        SECRET_KEY="bench-only-not-a-secret",  # noqa: S106 - a throwaway data dir
+        BROKER_POLLING_INTERVAL=str(polling),
+        SWEEP_INTERVAL="3600",
+    )
+    if not libreoffice:
+        env["SOFFICE_PATH"] = str(data_dir / "no-soffice")
+    return env
+
+
+def _flask(env: dict[str, str], *args: str) -> None:
+    subprocess.run([str(BIN / "flask"), "--app", "webapp", *args], env=env, cwd=ROOT, check=True)
+
+
+def _pour(app, snapshot: dict) -> None:  # noqa: ANN001
+    """The synthetic strategy's text and action plan into the demo cluster's sections."""
+    from sqlalchemy import select
+
+    from webapp.extensions import db
+    from webapp.models import Cluster, Section
+    from webapp.transaction import unit_of_work
+
+    texts = [s["content"] for st in snapshot["stages"] for s in st["sections"] if s["kind"] == "text"]
+    actions = next(
+        s["content"] for st in snapshot["stages"] for s in st["sections"] if s["kind"] == "action_plan"
+    )
+    with app.app_context(), unit_of_work():
+        cluster = db.session.scalar(select(Cluster).where(Cluster.slug == SLUG))
+        sections = list(db.session.scalars(select(Section).where(Section.cluster_id == cluster.id)))
+        text_sections = [s for s in sections if s.kind == "text"]
+        for index, section in enumerate(text_sections):
+            section.content = "\n\n".join(texts[index :: len(text_sections)])
+            section.revision += 1
+        for section in sections:
+            if section.kind == "action_plan":
+                section.content = actions
+                section.revision += 1
+
+
+def _ask_until_done(app, marker: int) -> tuple[float, float]:  # noqa: ANN001
+    """Change one word (a new snapshot, so a new version), ask; seconds until the DOCX is
+    done and until the PDF is settled (ready, or known to be unavailable)."""
+    from sqlalchemy import select
+
+    from webapp import tasks
+    from webapp.documents.operations import request_document
+    from webapp.extensions import db
+    from webapp.models import Cluster, Document, Section, User
+    from webapp.transaction import unit_of_work
+
+    with app.app_context():
+        with unit_of_work():
+            cluster = db.session.scalar(select(Cluster).where(Cluster.slug == SLUG))
+            section = db.session.scalar(
+                select(Section).where(Section.cluster_id == cluster.id, Section.kind == "text")
+            )
+            section.content = f"{section.content}\n\nPomiar {marker}."
+            section.revision += 1
+        # As webapp.documents.service.ask_for_document does, less the signed-in person.
+        admin = db.session.scalar(select(User).where(User.is_admin.is_(True)))
+        cluster = db.session.scalar(select(Cluster).where(Cluster.slug == SLUG))
+        started = time.perf_counter()
+        with unit_of_work():
+            document_id = request_document(cluster, admin).document.id
+        tasks.enqueue("studio.render_document", document_id)
+        done = None
+        while True:
+            db.session.rollback()  # a new read transaction: SQLite's WAL would show the old row
+            status, pdf_status = db.session.execute(
+                select(Document.status, Document.pdf_status).where(Document.id == document_id)
+            ).one()
+            if status == "failed" or pdf_status == "failed":
+                raise SystemExit(f"document {document_id} failed")
+            if status == "done" and done is None:
+                done = time.perf_counter() - started
+            if status == "done" and pdf_status in ("ready", "unavailable"):
+                db.session.remove()
+                return done, time.perf_counter() - started
+            time.sleep(0.01)
+
+
+def measure(sections: int, actions: int, polling: float, libreoffice: bool) -> tuple[float, float]:
+    """Best of REPEAT: (ask -> DOCX done, ask -> PDF settled), seconds."""
+    snapshot = sample_snapshot(sections=sections, actions=actions)
+    with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
+        data_dir = Path(tmp)
+        env = _env(data_dir, polling, libreoffice)
+        _flask(env, "db", "upgrade")
+        _flask(env, "demo", "load")
+        saved = dict(os.environ)
+        os.environ.clear()
+        os.environ.update(env)
+        try:
+            from webapp import create_app
+
+            app = create_app()
+            _pour(app, snapshot)
+            worker = subprocess.Popen(
+                [
+                    str(BIN / "celery"),
+                    "-A",
+                    "worker.celery_app",
+                    "worker",
+                    "--concurrency=1",
+                    "--loglevel=WARNING",
+                ],
+                env=env,
+                cwd=ROOT,
+            )
+            try:
+                _ask_until_done(app, 0)  # the worker's first task imports and warms up
+                times = [_ask_until_done(app, marker) for marker in range(1, REPEAT + 1)]
+            finally:
+                worker.terminate()
+                worker.wait(timeout=30)
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+    return min(t[0] for t in times), min(t[1] for t in times)
+
+
+def pandoc_seconds(sections: int, actions: int) -> float | None:
+    if not shutil.which("pandoc"):
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "strategy.md"
+        source.write_text(to_markdown(sample_snapshot(sections=sections, actions=actions)), encoding="utf-8")
+        command = ["pandoc", "-f", "gfm", "-o", str(Path(tmp) / "out.docx"), str(source)]
+        seconds, _ = best_of(lambda: subprocess.run(command, check=True))
+    return seconds
+
+
+def main() -> None:
+    rows = []
+    for label, sections, actions in SIZES:
+        render, _ = best_of(
+            lambda s=sections, a=actions: render_strategy(sample_snapshot(sections=s, actions=a))
+        )
+        pandoc = pandoc_seconds(sections, actions)
+        asked = {polling: measure(sections, actions, polling, False) for polling in POLLING}
+        with_lo = measure(sections, actions, POLLING[-1], True) if shutil.which("soffice") else None
+        rows.append((label, render, pandoc, asked, with_lo))
+    header = f"{'':<40}" + "".join(f"{label:>14}" for label, *_ in rows)
+    print(header)
+
+    def line(name: str, values: list[str]) -> None:
+        print(f"{name:<40}" + "".join(f"{v:>14}" for v in values))
+
+    line("renderer alone, in process", [f"{r[1]:.2f} s" for r in rows])
+    line("pandoc -f gfm (reference)", [f"{r[2]:.2f} s" if r[2] else "no pandoc" for r in rows])
+    for polling in POLLING:
+        line(f"ask -> done, polling {polling:g} s, no LO", [f"{r[3][polling][0]:.2f} s" for r in rows])
+        line(
+            "  ratio to pandoc (goal <= 0.5)",
+            [f"{r[3][polling][0] / r[2]:.2f}" if r[2] else "-" for r in rows],
+        )
+    if all(r[4] for r in rows):
+        line(f"ask -> done, polling {POLLING[-1]:g} s, paged", [f"{r[4][0]:.2f} s" for r in rows])
+        line("  ratio to pandoc", [f"{r[4][0] / r[2]:.2f}" if r[2] else "-" for r in rows])
+        line("ask -> PDF ready (warm LibreOffice)", [f"{r[4][1]:.2f} s" for r in rows])
+
+
+if __name__ == "__main__":
+    main()

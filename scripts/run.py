@@ -15,6 +15,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from webapp.demo.organisations import AGENCY as DEMO_AGENCY  # noqa: E402
+
 BIN = Path(sys.executable).parent
 
 
@@ -22,6 +26,9 @@ def main() -> int:
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "5000")
     env = dict(os.environ)
+    # The demo is the Mazovian agency's: its documents' title pages name it unless told otherwise.
+    env.setdefault("AGENCY_NAME", DEMO_AGENCY[0])
+    env.setdefault("AGENCY_CITY", DEMO_AGENCY[2])
     accounts = json.loads(
         subprocess.check_output(
             [str(BIN / "flask"), "--app", "webapp", "demo", "accounts", "--json"], env=env, cwd=ROOT

@@ -14,29 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.renderer.libreoffice import cold_converter
 from worker.paginate import render_paginated
 from worker.pdf import heading_pages
 from worker.renderer.contents import entry_titles
 from worker.renderer.sample import sample_snapshot
-
-
-def cold_converter(folder: Path):  # noqa: ANN201
-    """DOCX bytes → PDF bytes, one fresh soffice per file, with its own profile."""
-    profile = (folder / "profile").as_uri()  # no clash with a running soffice
-
-    def convert(data: bytes) -> bytes:
-        source = folder / "strategy.docx"
-        source.write_bytes(data)
-        subprocess.run(
-            ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
-            + ["--outdir", str(folder), str(source)],
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
-        return (folder / "strategy.pdf").read_bytes()
-
-    return convert
 
 
 def page_texts(pdf: Path) -> list[str]:

@@ -11,11 +11,11 @@ import re
 import subprocess
 from collections import Counter
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from babel.numbers import format_currency
 
+from tests.renderer.libreoffice import cold_converter
 from tests.renderer.test_tables import big_snapshot
 from worker.renderer import render_strategy
 
@@ -33,17 +33,8 @@ def plain(text: str) -> str:
 def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
     snapshot = big_snapshot()
     folder = tmp_path_factory.mktemp("tables_pdf")
-    source = folder / "strategy.docx"
-    source.write_bytes(render_strategy(snapshot))
-    profile = (folder / "profile").as_uri()  # its own profile: no clash with a running soffice
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
-        + ["--outdir", str(folder), str(source)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    pdf = Path(folder / "strategy.pdf")
+    pdf = folder / "converted.pdf"
+    pdf.write_bytes(cold_converter(folder)(render_strategy(snapshot)))
     text = subprocess.run(
         ["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True
     ).stdout.decode()

@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export DATA_DIR ?= $(CURDIR)/instance
 
-.PHONY: run test system-packages install install-dev translations migrate demo lint bench clean
+.PHONY: run test system-packages install install-dev translations migrate demo lint bench clean vendor-axe
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ system-packages:
 ## test: the whole suite, against SQLite and PostgreSQL, a real Redis, worker and browser
 test: system-packages install-dev
 	source scripts/test-services.sh && $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## vendor-axe: refresh the committed axe-core copy the browser tests inject (needs npm; CI does not)
+vendor-axe:
+	scripts/vendor-axe.sh
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -14,6 +14,7 @@ from webapp.models.notifications import (
     SectionPresence,
 )
 from webapp.models.people import Organisation, User
+from webapp.models.proposals import Proposal
 from webapp.models.publications import Publication
 from webapp.models.sections import Section, SectionRevision
 
@@ -34,6 +35,7 @@ __all__ = [
     "SectionPresence",
     "Membership",
     "Organisation",
+    "Proposal",
     "Publication",
     "Section",
     "SectionRevision",

@@ -17,6 +17,8 @@ NOTIFICATION_KINDS: tuple[str, ...] = (
     "mention",  # someone @mentioned you
     "objection",  # an objection on a section you wrote
     "document_ready",  # a document you asked for is ready
+    "proposal",  # a change was proposed to a section you may edit
+    "proposal_decided",  # your proposal was accepted, rejected or found outdated
 )
 DELIVERY_MODES: tuple[str, ...] = ("immediate", "digest", "off")
 

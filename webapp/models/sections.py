@@ -45,6 +45,9 @@ class SectionRevision(db.Model):
     merged: Mapped[bool] = mapped_column(default=False)
     change_size: Mapped[int] = mapped_column(default=0)
     restored_from: Mapped[int | None]
+    #: Who accepted it, when the revision is an accepted proposal (its author is the proposer).
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    accepted_by: Mapped[User | None] = relationship(foreign_keys=[accepted_by_id])

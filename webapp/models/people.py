@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
 from webapp.models.base import UTCDateTime, one_of, utcnow
+from workflows.grammar import PERSON_FORMS
 from workflows.kinds import ORGANISATION_KINDS
 
 
@@ -29,6 +30,7 @@ class Organisation(db.Model):
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __table_args__ = (one_of("grammatical_form", PERSON_FORMS, "grammatical_form"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)  # kept lower-case
@@ -38,6 +40,9 @@ class User(UserMixin, db.Model):
     is_admin: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(5))
+    #: How Polish verbs about this person agree ("przekazała", "przekazał"), as they state it
+    #: on their account; None: not stated, the texts then use wordings without agreement.
+    grammatical_form: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="users")

@@ -1,4 +1,4 @@
-"""May this person sign the strategy for their organisation now?"""
+"""May this person sign the strategy for their organisation now, or withdraw that signature?"""
 
 from __future__ import annotations
 
@@ -12,6 +12,14 @@ NOT_MEMBER_ORGANISATION = "not_member_organisation"
 SIGNING_CLOSED = "signing_closed"
 ALREADY_SIGNED = "already_signed"
 ROLE_FORBIDDEN = "role_forbidden"
+#: Signing is over because the strategy is adopted (not "opens when…": it has closed).
+STRATEGY_ADOPTED = "signing_adopted"
+NOT_SIGNED = "not_signed"
+
+
+def _adopted(definition: WorkflowDefinition, states: Mapping[str, StageState]) -> bool:
+    stage = definition.signoff_stage
+    return stage is not None and StageState(states.get(stage.key, StageState.LOCKED)) is StageState.APPROVED
 
 
 def signoff_unmet(
@@ -34,6 +42,8 @@ def signoff_unmet(
     stage = definition.signoff_stage
     if stage is None:
         return (Unmet(SIGNING_CLOSED),)
+    if _adopted(definition, states):
+        return (*unmet, Unmet(STRATEGY_ADOPTED))
     earlier = definition.stages[: definition.stage_index(stage.key)]
     open_states = (StageState.DRAFTING, StageState.IN_REVIEW)
     if StageState(states.get(stage.key, StageState.LOCKED)) not in open_states or any(
@@ -43,3 +53,20 @@ def signoff_unmet(
     if already_signed:
         unmet.append(Unmet(ALREADY_SIGNED))
     return tuple(unmet)
+
+
+def withdraw_unmet(
+    definition: WorkflowDefinition,
+    states: Mapping[str, StageState],
+    role: Role | None,
+    organisation_signed: bool,
+) -> tuple[Unmet, ...]:
+    """May the person withdraw their organisation's signature? Until the adoption only:
+    an adopted strategy stands on its signatures (reopening it voids them all instead)."""
+    if not can(role, Permission.SIGN_OFF):
+        return (Unmet(ROLE_FORBIDDEN),)
+    if _adopted(definition, states):
+        return (Unmet(STRATEGY_ADOPTED),)
+    if not organisation_signed:
+        return (Unmet(NOT_SIGNED),)
+    return ()

@@ -21,7 +21,11 @@ Rules beyond the table, each there to keep the strategy consistent:
   itself can be reopened: amending an adopted strategy starts by withdrawing its
   adoption, so an "all approved" strategy is never left standing on voided sign-offs.
 * approving a stage clears its own needs-review flag (the web layer applies that when
-  it writes the approval).
+  it writes the approval); an approved stage flagged for review is either reopened or
+  confirmed as it stands (``confirm``, offered only then), so the flag never outlives
+  the check it asks for;
+* four eyes: the person who submitted a stage does not approve that submission, unless
+  the web layer says the cluster has no one else who could (a setting, off by default).
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ class Action(StrEnum):
     APPROVE = "approve"
     RETURN = "return"
     REOPEN = "reopen"
+    CONFIRM = "confirm"
 
 
 _S, _A = StageState, Action
@@ -60,6 +65,7 @@ TRANSITIONS: dict[tuple[StageState, Action], StageState] = {
     (_S.IN_REVIEW, _A.APPROVE): _S.APPROVED,
     (_S.IN_REVIEW, _A.RETURN): _S.DRAFTING,
     (_S.APPROVED, _A.REOPEN): _S.DRAFTING,
+    (_S.APPROVED, _A.CONFIRM): _S.APPROVED,
 }
 
 #: The permission each action needs: members submit, moderators run the rest.
@@ -69,6 +75,7 @@ ACTION_PERMISSION: dict[Action, Permission] = {
     _A.APPROVE: Permission.RUN_WORKFLOW,
     _A.RETURN: Permission.RUN_WORKFLOW,
     _A.REOPEN: Permission.RUN_WORKFLOW,
+    _A.CONFIRM: Permission.RUN_WORKFLOW,
 }
 
 #: Actions that undo earlier work, so the audit trail must say why.
@@ -87,6 +94,8 @@ QUORUM_NOT_MET = "quorum_not_met"
 STRATEGY_ADOPTED = "strategy_adopted"
 AWAITING_MODERATOR = "awaiting_moderator"
 STAGE_LOCKED = "stage_locked"
+OWN_SUBMISSION = "own_submission"
+NOTHING_TO_CONFIRM = "nothing_to_confirm"
 
 #: Every Unmet code, with its params: the web layer turns each into a localized message.
 UNMET_CODES: dict[str, str] = {
@@ -102,6 +111,8 @@ UNMET_CODES: dict[str, str] = {
     STRATEGY_ADOPTED: "the strategy is adopted: reopen its sign-off stage first (params: stage)",
     AWAITING_MODERATOR: "in review, waiting for a moderator (waiting_for only)",
     STAGE_LOCKED: "locked, waiting to be opened (waiting_for only)",
+    OWN_SUBMISSION: "the person who submitted the stage may not approve that submission",
+    NOTHING_TO_CONFIRM: "confirm is for an approved stage flagged for review only",
 }
 
 
@@ -126,6 +137,8 @@ class StageFacts:
     open_objections: int = 0
     blocking_problems: tuple[Problem, ...] = ()
     needs_review: bool = False
+    #: Who submitted the stage's current submission (None: unknown or not submitted).
+    submitted_by: int | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +151,8 @@ class Decision:
     #: Where the transition leads; None when the current state has no such transition.
     target: StageState | None
     unmet: tuple[Unmet, ...]
+    #: Allowed although the person approves their own submission (one-person cluster).
+    own_submission: bool = False
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -188,10 +203,16 @@ def _guards(
     current: StageFacts,
     action: Action,
     quorum: QuorumStatus | None,
+    actor_id: int | None = None,
+    self_approval: bool = False,
 ) -> list[Unmet]:
     """The facts an action needs, all of them, so the person sees everything to fix."""
     unmet: list[Unmet] = []
-    if action in (_A.OPEN, _A.APPROVE):
+    if action is _A.APPROVE and _own_submission(current, actor_id) and not self_approval:
+        unmet.append(Unmet(OWN_SUBMISSION))
+    if action is _A.CONFIRM and not current.needs_review:
+        unmet.append(Unmet(NOTHING_TO_CONFIRM))
+    if action in (_A.OPEN, _A.APPROVE, _A.CONFIRM):
         earlier = _earlier_not_approved(definition, facts, current.key)
         if earlier:
             unmet.append(Unmet(PREVIOUS_STAGE_NOT_APPROVED, (("stages", earlier),)))
@@ -216,6 +237,10 @@ def _guards(
     return unmet
 
 
+def _own_submission(current: StageFacts, actor_id: int | None) -> bool:
+    return actor_id is not None and current.submitted_by is not None and current.submitted_by == actor_id
+
+
 def _reason_unmet(action: Action, reason: str | None) -> list[Unmet]:
     if action in REASON_REQUIRED and (reason is None or not reason.strip()):
         return [Unmet(REASON_REQUIRED_CODE)]
@@ -233,6 +258,8 @@ def _decide(
     reason: str | None,
     quorum: QuorumStatus | None,
     check_reason: bool,
+    actor_id: int | None = None,
+    self_approval: bool = False,
 ) -> Decision:
     action = Action(action)
     facts, current = _facts(definition, stages, stage_key)
@@ -242,10 +269,11 @@ def _decide(
     if target is None:
         params = (("state", StageState(current.state).value), ("action", action.value))
         return Decision(action, False, False, None, (Unmet(INVALID_TRANSITION, params),))
-    unmet = _guards(definition, facts, current, action, quorum)
+    unmet = _guards(definition, facts, current, action, quorum, actor_id, self_approval)
     if check_reason:
         unmet += _reason_unmet(action, reason)
-    return Decision(action, not unmet, False, target, tuple(unmet))
+    own = action is _A.APPROVE and _own_submission(current, actor_id)
+    return Decision(action, not unmet, False, target, tuple(unmet), own_submission=own and not unmet)
 
 
 def decide(
@@ -256,14 +284,18 @@ def decide(
     role: Role | None,
     reason: str | None = None,
     quorum: QuorumStatus | None = None,
+    actor_id: int | None = None,
+    self_approval: bool = False,
 ) -> Decision:
     """May ``role`` run ``action`` on the stage now, and if not, everything that stands in the way.
 
     A role without the permission gets only ``role_forbidden``; a state without the
     transition only ``invalid_transition``; otherwise every failing guard is listed.
+    ``actor_id`` is the person acting (four eyes: not the stage's submitter, unless
+    ``self_approval`` says the cluster has no one else to approve).
     Raises KeyError for an unknown stage and ValueError for an unknown action.
     """
-    return _decide(definition, stages, stage_key, action, role, reason, quorum, True)
+    return _decide(definition, stages, stage_key, action, role, reason, quorum, True, actor_id, self_approval)
 
 
 def available_actions(
@@ -272,18 +304,22 @@ def available_actions(
     stage_key: str,
     role: Role | None,
     quorum: QuorumStatus | None = None,
+    actor_id: int | None = None,
+    self_approval: bool = False,
 ) -> list[Decision]:
     """The buttons to show: each transition out of the current state the role may run.
 
     A disabled one carries its unmet guards. The reason is asked for in the form, so its
-    absence does not disable a button.
+    absence does not disable a button. ``confirm`` is offered only on a flagged stage.
     """
     _, current = _facts(definition, stages, stage_key)
     state = StageState(current.state)
     return [
-        _decide(definition, stages, stage_key, action, role, None, quorum, False)
+        _decide(definition, stages, stage_key, action, role, None, quorum, False, actor_id, self_approval)
         for action in Action
-        if (state, action) in TRANSITIONS and can(role, ACTION_PERMISSION[action])
+        if (state, action) in TRANSITIONS
+        and can(role, ACTION_PERMISSION[action])
+        and (action is not _A.CONFIRM or current.needs_review)
     ]
 
 
@@ -296,7 +332,8 @@ def waiting_for(
     """What the stage waits for before it can move on, for the progress view.
 
     Locked: the earlier stages, or (when they are approved) being opened. Drafting: what
-    submitting needs. In review: what approving needs, and a moderator. Approved: nothing.
+    submitting needs. In review: what approving needs, and a moderator. Approved: nothing,
+    unless it is flagged for review (then a moderator's check).
     """
     facts, current = _facts(definition, stages, stage_key)
     state = StageState(current.state)
@@ -310,6 +347,8 @@ def waiting_for(
     if state is _S.IN_REVIEW:
         unmet = _guards(definition, facts, current, _A.APPROVE, quorum)
         return (*unmet, Unmet(AWAITING_MODERATOR))
+    if current.needs_review:
+        return (Unmet(AWAITING_MODERATOR),)
     return ()
 
 

@@ -37,14 +37,15 @@ EXPECTED_TARGET = {
     (R, "approve"): A,
     (R, "return"): D,
     (A, "reopen"): D,
+    (A, "confirm"): A,
 }
 #: Which roles may run which action at all.
 MAY = {
     None: set(),
     Role.OBSERVER: set(),
     Role.MEMBER: {"submit"},
-    Role.MODERATOR: {"open", "submit", "approve", "return", "reopen"},
-    Role.ADMIN: {"open", "submit", "approve", "return", "reopen"},
+    Role.MODERATOR: {"open", "submit", "approve", "return", "reopen", "confirm"},
+    Role.ADMIN: {"open", "submit", "approve", "return", "reopen", "confirm"},
 }
 MET = QuorumStatus(met=True, signed=6, total=11, needed=6, missing_kinds=())
 NOT_MET = QuorumStatus(met=False, signed=4, total=11, needed=6, missing_kinds=("science",))
@@ -66,7 +67,8 @@ CELLS = list(itertools.product([L, D, R, A], [a.value for a in Action], list(MAY
 @pytest.mark.parametrize(("state", "action", "role"), CELLS)
 def test_every_cell(state: str, action: str, role: Role | None) -> None:
     """The middle stage 'goals', every other guard satisfied: only role and table decide."""
-    stages = facts(A, state, L, L)
+    # Flagged for review, so that confirm's own guard holds too.
+    stages = facts(A, state, L, L, goals=StageFacts("goals", StageState(state), needs_review=True))
     decision = decide(DEFN, stages, "goals", action, role, reason="because")
     forbidden = action not in MAY[role]
     target = EXPECTED_TARGET.get((state, action))
@@ -274,6 +276,8 @@ def test_every_emitted_code_is_documented() -> None:
         "strategy_adopted",
         "awaiting_moderator",
         "stage_locked",
+        "own_submission",
+        "nothing_to_confirm",
     }
     assert set(UNMET_CODES) == emitted
     assert hash(Unmet("open_objections", (("count", 1),)))

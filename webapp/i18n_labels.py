@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
+from workflows import grammar
+
 ORGANISATION_KIND_LABELS = {
     "enterprise": _l("Enterprises"),
     "business_support": _l("Business-support institutions"),
@@ -38,6 +40,60 @@ STAGE_STATE_LABELS = {
     "in_review": _l("in review"),
     "approved": _l("approved"),
 }
+#: States whose Polish agrees with the title they describe ("Diagnoza zatwierdzona",
+#: "Działania zatwierdzone"), by agreement class (`workflows.grammar`); a title of unknown
+#: gender gets a wording naming the stage ("etap zatwierdzony"). The other states read the
+#: same whatever the title ("w opracowaniu").
+AGREEING_STATE_LABELS = {
+    "locked": {
+        grammar.MASCULINE: lazy_pgettext("agrees with a masculine noun", "locked"),
+        grammar.FEMININE: lazy_pgettext("agrees with a feminine noun", "locked"),
+        grammar.NEUTER: lazy_pgettext("agrees with a neuter noun", "locked"),
+        grammar.PLURAL: lazy_pgettext("agrees with a plural noun", "locked"),
+        grammar.VIRILE_PLURAL: lazy_pgettext("agrees with a plural noun of persons", "locked"),
+        grammar.UNKNOWN: lazy_pgettext("a stage whose title's gender is unknown", "locked"),
+    },
+    "approved": {
+        grammar.MASCULINE: lazy_pgettext("agrees with a masculine noun", "approved"),
+        grammar.FEMININE: lazy_pgettext("agrees with a feminine noun", "approved"),
+        grammar.NEUTER: lazy_pgettext("agrees with a neuter noun", "approved"),
+        grammar.PLURAL: lazy_pgettext("agrees with a plural noun", "approved"),
+        grammar.VIRILE_PLURAL: lazy_pgettext("agrees with a plural noun of persons", "approved"),
+        grammar.UNKNOWN: lazy_pgettext("a stage whose title's gender is unknown", "approved"),
+    },
+}
+REQUIRED_LABELS = {
+    grammar.MASCULINE: lazy_pgettext("agrees with a masculine noun", "required"),
+    grammar.FEMININE: lazy_pgettext("agrees with a feminine noun", "required"),
+    grammar.NEUTER: lazy_pgettext("agrees with a neuter noun", "required"),
+    grammar.PLURAL: lazy_pgettext("agrees with a plural noun", "required"),
+    grammar.VIRILE_PLURAL: lazy_pgettext("agrees with a plural noun of persons", "required"),
+    grammar.UNKNOWN: _l("required"),  # "wymagana": a section
+}
+
+
+def stage_state_label(state: str, titled: object = None) -> str:
+    """A stage's state said of a title (a StageDef or SectionDef of that stage), agreeing
+    with the title's gender and number; of the stage itself when no title is given."""
+    forms = AGREEING_STATE_LABELS.get(state)
+    if forms is None:
+        return str(STAGE_STATE_LABELS.get(state, ""))
+    return str(forms[getattr(titled, "agreement", grammar.UNKNOWN)])
+
+
+def required_label(section: object) -> str:
+    """'required' said of a section's title, agreeing with it."""
+    return str(REQUIRED_LABELS[getattr(section, "agreement", grammar.UNKNOWN)])
+
+
+#: A resolved thread: Polish agrees with what it is (a remark and a suggestion are feminine,
+#: an objection masculine: "sprzeciw rozstrzygnięty").
+RESOLVED_LABELS = {"objection": lazy_pgettext("an objection", "resolved")}
+
+
+def resolved_label(kind: str) -> str:
+    return str(RESOLVED_LABELS.get(kind, _l("resolved")))
+
 
 STATUS_LABELS = {
     "queued": _l("queued"),
@@ -103,4 +159,7 @@ def register(app) -> None:  # noqa: ANN001
         ACTION_LABELS=ACTION_LABELS,
         AUDIT_LABELS=AUDIT_LABELS,
         STATUS_LABELS=STATUS_LABELS,
+        stage_state_label=stage_state_label,
+        required_label=required_label,
+        resolved_label=resolved_label,
     )

@@ -21,7 +21,10 @@ def index():
     cards = []
     for cluster, role in clusters:
         definition = definition_of(cluster)
-        strip = [(definition.stage(s.key).title.get(lang), s.state) for s in stages[cluster.id]]
+        strip = [
+            (definition.stage(s.key).title.get(lang), s.state, definition.stage(s.key))
+            for s in stages[cluster.id]
+        ]
         cards.append((cluster, role, strip))
     return render_template("home/index.html", cards=cards)
 

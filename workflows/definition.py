@@ -21,6 +21,7 @@ from typing import NoReturn
 
 import yaml
 
+from workflows.grammar import GENDERS, NUMBERS, agreement
 from workflows.kinds import ORGANISATION_KINDS, SECTION_KINDS
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
@@ -56,6 +57,15 @@ class SectionDef:
     required: bool = False
     #: Completeness problems on this section keep its stage from being submitted.
     checks_block_submit: bool = False
+    #: Grammatical gender and number of the Polish title, so states agree with it
+    #: ("Analiza SWOT zatwierdzona"); None: not given, the texts then need no agreement.
+    gender: str | None = None
+    number: str = "singular"
+
+    @property
+    def agreement(self) -> str:
+        """The agreement class of the Polish title (`workflows.grammar`)."""
+        return agreement(self.gender, self.number)
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,14 @@ class StageDef:
     sections: tuple[SectionDef, ...] = ()
     #: The approval stage: member organisations sign the strategy off there.
     signoff: bool = False
+    #: Grammatical gender and number of the Polish title ("Działania": neuter, plural).
+    gender: str | None = None
+    number: str = "singular"
+
+    @property
+    def agreement(self) -> str:
+        """The agreement class of the Polish title (`workflows.grammar`)."""
+        return agreement(self.gender, self.number)
 
 
 @dataclass(frozen=True)
@@ -212,6 +230,16 @@ class _Parser:
             self.fail(where, field, f"expected true or false, got {_type_name(value)}")
         return value
 
+    def grammar(self, data: Mapping, where: str) -> tuple[str | None, str]:
+        """The Polish title's gender (optional: None) and number (singular by default)."""
+        gender = data.get("gender")
+        if gender is not None and (not isinstance(gender, str) or gender not in GENDERS):
+            self.fail(where, "gender", f"{gender!r} is not one of {', '.join(GENDERS)}")
+        number = data.get("number", "singular")
+        if not isinstance(number, str) or number not in NUMBERS:
+            self.fail(where, "number", f"{number!r} is not one of {', '.join(NUMBERS)}")
+        return gender, number
+
     def key(self, value: object, where: str) -> str:
         if not isinstance(value, str):
             self.fail(where, "key", f"expected text, got {_type_name(value)}")
@@ -254,7 +282,9 @@ class _Parser:
         return tuple(stages)
 
     def stage(self, value: object, where: str, section_seen: dict[str, str]) -> StageDef:
-        data = self.mapping(value, where, "", ("key", "title", "sections"), ("description", "signoff"))
+        data = self.mapping(
+            value, where, "", ("key", "title", "sections"), ("description", "signoff", "gender", "number")
+        )
         key = self.key(data["key"], where)
         title = self.localized(data["title"], where, "title", non_empty=True)
         description = _EMPTY
@@ -275,7 +305,8 @@ class _Parser:
             section_seen[section.key] = sec_where
             sections.append(section)
         signoff = self.boolean(data, where, "signoff")
-        return StageDef(key, title, description, tuple(sections), signoff)
+        gender, number = self.grammar(data, where)
+        return StageDef(key, title, description, tuple(sections), signoff, gender, number)
 
     def section(self, value: object, where: str) -> SectionDef:
         data = self.mapping(
@@ -283,7 +314,7 @@ class _Parser:
             where,
             "",
             ("key", "kind", "title"),
-            ("guidance", "required", "checks_block_submit"),
+            ("guidance", "required", "checks_block_submit", "gender", "number"),
         )
         key = self.key(data["key"], where)
         kind = data["kind"]
@@ -295,7 +326,8 @@ class _Parser:
             guidance = self.localized(data["guidance"], where, "guidance", non_empty=False)
         required = self.boolean(data, where, "required")
         blocks = self.boolean(data, where, "checks_block_submit")
-        return SectionDef(key, kind, title, guidance, required, blocks)
+        gender, number = self.grammar(data, where)
+        return SectionDef(key, kind, title, guidance, required, blocks, gender, number)
 
     def quorum(self, value: object) -> QuorumRule:
         data = self.mapping(value, "quorum", "", (), ("min_share", "required_kinds"))
@@ -431,6 +463,12 @@ def _localized_dict(text: Localized) -> dict[str, str]:
     return {"pl": text.pl, "en": text.en}
 
 
+def _grammar_dict(item: StageDef | SectionDef) -> dict[str, str]:
+    # Left out when not given, so a body stored before these fields existed reads the same.
+    given = {"gender": item.gender} if item.gender else {}
+    return given | ({"number": item.number} if item.number != "singular" else {})
+
+
 def definition_to_dict(defn: WorkflowDefinition) -> dict:
     """Plain JSON-able data; ``parse_definition`` turns it back into an equal definition."""
     return {
@@ -447,6 +485,7 @@ def definition_to_dict(defn: WorkflowDefinition) -> dict:
                 "title": _localized_dict(stage.title),
                 "description": _localized_dict(stage.description),
                 "signoff": stage.signoff,
+                **_grammar_dict(stage),
                 "sections": [
                     {
                         "key": sec.key,
@@ -455,6 +494,7 @@ def definition_to_dict(defn: WorkflowDefinition) -> dict:
                         "guidance": _localized_dict(sec.guidance),
                         "required": sec.required,
                         "checks_block_submit": sec.checks_block_submit,
+                        **_grammar_dict(sec),
                     }
                     for sec in stage.sections
                 ],

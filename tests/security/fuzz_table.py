@@ -235,6 +235,7 @@ FILLS: dict[tuple[str, str], Fill] = {
     ("POST", "account.email"): Fill(
         form={"email-email": _text("admin-nowy@example.org"), "email-current": _text(DEMO_PASSWORD)}
     ),
+    ("POST", "account.grammar"): Fill(form={"grammar-grammatical_form": _text("feminine")}),
     ("GET", "account.confirm"): Fill(query={"next": _text("/")}),
     ("POST", "account.confirm"): Fill(form={"password": _text(DEMO_PASSWORD), "next": _text("/")}),
     ("POST", "account.revoke_token"): NONE,

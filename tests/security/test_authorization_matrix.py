@@ -40,6 +40,7 @@ SIGNED_IN = {
     "home.index",
     "account.index",
     "account.email",
+    "account.grammar",
     "account.confirm",
     "api.list_clusters",
     "api.get_stats",

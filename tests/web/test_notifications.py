@@ -97,6 +97,7 @@ def test_stage_events_tell_moderators_of_a_review_and_members_of_changes(app, pe
         assert made[0].params == {
             "stage": "diagnosis",
             "actor": moderator.name,
+            "actor_form": None,  # not stated: the Polish says it without a gendered verb
             "action": "return",
             "reason": "Add the SWOT",
         }

@@ -59,7 +59,7 @@ REQUIRED |= {"summary"}
 def test_default_matches_the_design_table() -> None:
     defn = default_definition()
     assert defn.key == "default"
-    assert defn.version == 1
+    assert defn.version == 2
     assert defn.source == "default.yaml"
     assert defn.stage_keys == ("diagnosis", "goals", "actions", "approval")
     rows = [
@@ -228,6 +228,10 @@ BROKEN = [
     ),
     ("kinds_text", _set(("quorum", "required_kinds"), "science"), "quorum", "required_kinds"),
     ("quorum_unknown", _set(("quorum", "majority"), True), "quorum", "majority"),
+    ("gender_unknown", _set((S, 0, "gender"), "female"), "stages[0] 'diagnosis'", "gender"),
+    ("gender_number", _set((S, 1, "sections", 0, "gender"), 2), VISION, "gender"),
+    ("number_unknown", _set((S, 0, "sections", 1, "number"), "dual"), MEMBERS, "number"),
+    ("number_none", _set((S, 0, "number"), None), "stages[0] 'diagnosis'", "number"),
 ]
 
 
@@ -377,3 +381,55 @@ def test_a_stored_version_is_never_offered_with_another_body(stored, change, exp
     change(offered)
     definition = parse_definition(offered, "offered.yaml")
     assert stored_version_problem(stored(_default_data()), definition) == expected
+
+
+#: docs/design.md's titles with the agreement class their Polish takes ("Diagnoza
+#: zatwierdzona", "Działania zatwierdzone", "Członkowie … zatwierdzeni").
+AGREEMENT_TABLE = [
+    ("stage", "diagnosis", "feminine"),
+    ("stage", "goals", "plural"),
+    ("stage", "actions", "plural"),
+    ("stage", "approval", "neuter"),
+    ("section", "profile", "masculine"),
+    ("section", "members", "virile plural"),
+    ("section", "context", "neuter"),
+    ("section", "swot", "feminine"),
+    ("section", "kpi", "plural"),
+]
+
+
+@pytest.mark.parametrize(("place", "key", "expected"), AGREEMENT_TABLE)
+def test_default_titles_carry_their_grammar(place: str, key: str, expected: str) -> None:
+    defn = default_definition()
+    item = defn.stage(key) if place == "stage" else defn.section(key)[1]
+    assert item.agreement == expected
+
+
+def test_every_default_title_has_a_gender() -> None:
+    defn = default_definition()
+    assert all(item.gender for item in (*defn.stages, *defn.all_sections()))
+
+
+def test_grammar_is_optional_and_kept_through_storage() -> None:
+    data = _default_data()
+    stage = data["stages"][0]
+    del stage["gender"]
+    stage["number"] = "plural"
+    defn = parse_definition(data, "agency.yaml")
+    assert (defn.stages[0].gender, defn.stages[0].number, defn.stages[0].agreement) == (
+        None,
+        "plural",
+        "unknown",
+    )
+    assert parse_definition(json.loads(json.dumps(definition_to_dict(defn))), "x") == defn
+
+
+def test_a_body_stored_without_grammar_is_not_the_version_with_it() -> None:
+    """Version 1 was stored without the titles' grammar: the default with it is a new
+    version, and a stored body must not be reused for it."""
+    old = _default_data()
+    for stage in old["stages"]:
+        stage.pop("gender"), stage.pop("number", None)
+        for section in stage["sections"]:
+            section.pop("gender"), section.pop("number", None)
+    assert stored_version_problem(old, default_definition()) == VERSION_REUSED

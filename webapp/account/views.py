@@ -1,4 +1,5 @@
-"""The person's own account: API tokens, password, e-mail address, password confirmation."""
+"""The person's own account: API tokens, password, e-mail address, password confirmation,
+the grammatical form Polish texts use for them."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from webapp.account.forms import GrammaticalFormForm
+from webapp.account.operations import set_grammatical_form
 from webapp.admin.forms import RevokeForm
 from webapp.auth import reauth, sessions, tokens
 from webapp.auth.forms import ConfirmPasswordForm, EmailChangeForm, PasswordChangeForm
@@ -32,6 +35,7 @@ def _render(
     form: PasswordChangeForm | None = None,
     email_form: EmailChangeForm | None = None,
     status: int = 200,
+    grammar_form: GrammaticalFormForm | None = None,
 ):  # noqa: ANN202
     rows = db.session.scalars(
         select(ApiToken)
@@ -44,6 +48,10 @@ def _render(
         form=form or PasswordChangeForm(formdata=None),
         email_form=email_form or EmailChangeForm(formdata=None, prefix="email"),
         revoke_form=RevokeForm(),
+        grammar_form=grammar_form
+        or GrammaticalFormForm(
+            formdata=None, prefix="grammar", grammatical_form=current_user.grammatical_form or ""
+        ),
     ), status
 
 
@@ -88,6 +96,17 @@ def email():
         checks=lambda: reauth.check_field(form.current, SensitiveChange.OWN_EMAIL),
         done=done,
         render=lambda status: _render(email_form=form, status=status),
+    )
+
+
+@bp.post("/grammar")
+def grammar():
+    form = GrammaticalFormForm(prefix="grammar")
+    return handle_form(
+        form,
+        lambda: set_grammatical_form(current_user._get_current_object(), form.grammatical_form.data),
+        done=lambda _none: flash_redirect(_("Saved."), url_for("account.index")),
+        render=lambda status: _render(status=status, grammar_form=form),
     )
 
 

@@ -195,7 +195,11 @@ def notify_stage_event(
         return []
     actor_id = actor.id if actor is not None else None
     users = [u for u in _people(cluster, roles) if u.id != actor_id]
-    params: dict = {"stage": stage_key, "actor": actor.name if actor else ""}
+    params: dict = {
+        "stage": stage_key,
+        "actor": actor.name if actor else "",
+        "actor_form": actor.grammatical_form if actor else None,
+    }
     if kind == "stage_changed":
         params["action"] = action
         params["reason"] = (reason or "")[:500]

@@ -85,7 +85,12 @@ def _comment(event: Event) -> None:
         wanted.append(("objection", queries.section_authors(section)))
     roles = queries.roles_of(cluster, set().union(*(ids for _kind, ids in wanted)))
     users = queries.users_by_id(set(roles))
-    params = {"section": section.key, "actor": author.name, "comment": comment.id}
+    params = {
+        "section": section.key,
+        "actor": author.name,
+        "actor_form": author.grammatical_form,
+        "comment": comment.id,
+    }
     link = comment_link(cluster.slug, section.key, comment.id)
     for kind, ids in wanted:
         recipients = [
@@ -119,6 +124,11 @@ def _comment_edited(event: Event) -> None:
         recipients,
         "mention",
         cluster,
-        {"section": section.key, "actor": event.actor.name, "comment": comment.id},
+        {
+            "section": section.key,
+            "actor": event.actor.name,
+            "actor_form": event.actor.grammatical_form,
+            "comment": comment.id,
+        },
         comment_link(cluster.slug, section.key, comment.id),
     )

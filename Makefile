@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export DATA_DIR ?= $(CURDIR)/instance
 
-.PHONY: run test system-packages install install-dev translations migrate demo lint bench clean vendor-axe
+.PHONY: run test system-packages install install-dev translations migrate demo lint bench clean assets vendor-axe
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ lint: install-dev
 
 bench: install-dev
 	$(BIN)/python bench/render.py
+
+## assets: the section editor's bundle (webapp/static/vendor/editor.js, committed) from package-lock.json; needs Node
+assets:
+	npm ci --no-audit --no-fund
+	node scripts/build-assets.mjs
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -40,6 +40,15 @@ def open_editor(live_server, tab: Page, email: str, path: str = PROFILE) -> None
     live_server.sign_in(tab, email)
     tab.goto(live_server.url + path)
     expect(tab.locator("#section-editor")).to_be_visible()
+    markdown_mode(tab)
+
+
+def markdown_mode(tab: Page) -> None:
+    """These tests type Markdown: the formatted editor's "Edit as Markdown" (test_wysiwyg.py)."""
+    button = tab.locator("#wysiwyg-mode")
+    if button.count() and button.get_attribute("aria-pressed") == "false":
+        button.click()
+        expect(tab.locator("#editor-text")).to_be_visible()
 
 
 def editor_text(tab: Page) -> str:

@@ -62,8 +62,16 @@
     return form.querySelector("[data-items]");
   }
 
+  // The formatted editor (static/vendor/editor.js) writes its Markdown into the textarea;
+  // `flush` makes it do so now, `load` puts new Markdown into it.
+  function textArea() {
+    const area = form.querySelector("[data-text]");
+    if (area.wysiwyg) area.wysiwyg.flush();
+    return area;
+  }
+
   function build() {
-    if (kind === "text") return form.querySelector("[data-text]").value;
+    if (kind === "text") return textArea().value;
     if (kind === "swot") {
       const content = {};
       form.querySelectorAll("[data-swot]").forEach((el) => {
@@ -100,7 +108,10 @@
 
   function fill(content) {
     if (kind === "text") {
-      form.querySelector("[data-text]").value = typeof content === "string" ? content : "";
+      const area = textArea();
+      const text = typeof content === "string" ? content : "";
+      if (area.wysiwyg) area.wysiwyg.load(text);
+      else area.value = text;
     } else if (kind === "swot") {
       form.querySelectorAll("[data-swot]").forEach((el) => {
         const items = content && Array.isArray(content[el.dataset.swot]) ? content[el.dataset.swot] : [];

@@ -14,6 +14,7 @@ from webapp.models.notifications import (
     SectionPresence,
 )
 from webapp.models.people import Organisation, User
+from webapp.models.polls import Poll, PollOption, Vote
 from webapp.models.proposals import Proposal
 from webapp.models.publications import Publication
 from webapp.models.sections import Section, SectionRevision
@@ -35,6 +36,8 @@ __all__ = [
     "SectionPresence",
     "Membership",
     "Organisation",
+    "Poll",
+    "PollOption",
     "Proposal",
     "Publication",
     "Section",
@@ -42,5 +45,6 @@ __all__ = [
     "SignOff",
     "Stage",
     "User",
+    "Vote",
     "WorkflowDefinitionRecord",
 ]

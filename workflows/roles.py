@@ -49,6 +49,7 @@ class Permission(StrEnum):
     MANAGE_MEETINGS = "manage_meetings"
     EXPORT_FINAL = "export_final"
     VIEW_AUDIT = "view_audit"
+    MANAGE_POLLS = "manage_polls"  # create, close, apply results (who votes: workflows.polls)
 
 
 _OBSERVER = frozenset({Permission.VIEW_CLUSTER, Permission.COMMENT})
@@ -68,6 +69,7 @@ _MODERATOR = _MEMBER | {
     Permission.MANAGE_MEETINGS,
     Permission.EXPORT_FINAL,
     Permission.VIEW_AUDIT,
+    Permission.MANAGE_POLLS,
 }
 
 #: The table itself: role -> the permissions it carries. Read it at a glance.

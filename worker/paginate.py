@@ -68,8 +68,8 @@ def render_paginated(
             progress(percent * 6 // 10, "layout" if step == "done" else step)
 
     def second_pass(percent: int, step: str) -> None:
-        if progress is not None:
-            progress(70 + percent * 3 // 10, step)
+        if progress is not None:  # one step for the page: the sections are written again, numbered
+            progress(70 + percent * 3 // 10, "page_numbers")
 
     draft = render_strategy(snapshot, first_pass, pages=Placeholders(), template=template)
     try:

@@ -10,6 +10,7 @@ from webapp.access import cluster_for
 from webapp.documents.http import docx_response, pdf_response
 from webapp.documents.queries import changed_sections, document_for, versions
 from webapp.documents.service import ask_for_document, may_ask_for_document
+from webapp.documents.steps import STEP_LABELS
 from webapp.publication.buttons import documents_page_context
 
 bp = Blueprint("documents", __name__, url_prefix="/c/<slug>/documents")
@@ -36,6 +37,7 @@ def index(slug: str):
         form=GenerateForm(),
         # the button only for those whose click would not be refused (403)
         may_generate=may_ask_for_document(cluster, role),
+        STEP_LABELS=STEP_LABELS,
         **documents_page_context(cluster),
     )
 
@@ -49,17 +51,15 @@ def generate(slug: str):
     document = asked.requested.document
     if not asked.requested.created:
         flash(_("Nothing has changed since version %(v)s: here it is.", v=document.version), "info")
-    elif not asked.enqueued:
-        flash(
-            _(
-                "Version %(v)s is queued; the document service is busy and will make it shortly.",
-                v=document.version,
-            ),
-            "warning",
+    # A version being made (or waiting for a busy service) gets no flash, which would outlive it: the
+    # page's newest-version panel follows it until it is ready.
+    return redirect(
+        url_for(
+            "documents.index",
+            slug=slug,
+            _anchor="latest" if asked.requested.created else f"v{document.version}",
         )
-    else:
-        flash(_("Version %(v)s is being prepared.", v=document.version), "success")
-    return redirect(url_for("documents.index", slug=slug, _anchor=f"v{document.version}"))
+    )
 
 
 @bp.get("/<int:document_id>/download")

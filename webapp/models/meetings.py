@@ -65,6 +65,8 @@ class Attendance(db.Model):
     guest_name: Mapped[str] = mapped_column(String(200), default="")
     guest_organisation: Mapped[str] = mapped_column(String(200), default="")
     guest_kind: Mapped[str] = mapped_column(String(20), default="")
+    # A guest's address from the sign-in sheet, kept for the meeting's managers (never shown to others).
+    guest_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
 
     user: Mapped[User | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()

@@ -235,6 +235,7 @@ def _check_row(row: SheetRow, context: SheetContext) -> None:
         except emails.AddressRefused:
             errors.append(_("The e-mail address %(email)s is not valid.", email=row.email))
         else:
+            row.email = address  # a guest's address is kept in its normal form
             if person := context.people_by_email.get(address.casefold()):
                 row.user_id, row.account_name = person.user_id, person.name
                 row.organisation_id = person.organisation_id

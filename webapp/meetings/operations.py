@@ -315,6 +315,7 @@ def import_sheet(cluster: Cluster, meeting: Meeting, sheet: Sheet) -> int:
                     guest_name=row.name,
                     guest_organisation=row.organisation,
                     guest_kind=row.kind if row.kind in ORGANISATION_KINDS else "",
+                    guest_email=row.email,
                 )
             )
     events.emit(

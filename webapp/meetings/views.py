@@ -368,7 +368,7 @@ def export_attendance(slug: str, meeting_id: int):
     rows = []
     for row in attendance_of(meeting):
         org_name, org_kind = attendee_organisation(row)
-        email = row.user.email if with_email and row.user is not None else ""
+        email = (row.user.email if row.user is not None else row.guest_email) if with_email else ""
         rows.append((attendee_name(row), email, org_name, kind_word(org_kind), day))
     return _csv(write_sheet(rows), f"{slug}-meeting-{meeting.id}-attendance.csv")
 

@@ -69,6 +69,7 @@ def _register_features(app: Flask) -> None:
     from webapp.comments import init_app as init_comments
     from webapp.documents.views import bp as documents_bp
     from webapp.meetings.views import bp as meetings_bp
+    from webapp.proposals.views import bp as proposals_bp
     from webapp.publication.views import bp as publication_bp
     from webapp.sections.views import bp as sections_bp
     from webapp.stats.views import bp as stats_bp
@@ -85,6 +86,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(stats_bp)
     app.register_blueprint(workflow_bp)
     app.register_blueprint(sections_bp)
+    app.register_blueprint(proposals_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(publication_bp)
     init_comments(app)

@@ -135,6 +135,11 @@ AUDIT_LABELS = {
     "meeting.import": _l("attendance list imported"),
     "publication.publish": _l("strategy published"),
     "publication.withdraw": _l("strategy withdrawn from publication"),
+    "proposal.create": _l("change proposed"),
+    "proposal.accept": _l("proposal accepted"),
+    "proposal.reject": _l("proposal rejected"),
+    "proposal.withdraw": _l("proposal withdrawn"),
+    "proposal.outdate": _l("proposal outdated"),
 }
 
 

@@ -281,6 +281,18 @@ FILLS: dict[tuple[str, str], Fill] = {
         headers={"If-Match": Param("if_match")},
     ),
     ("GET", "api.get_revisions"): Fill(query={"before": _int("5")}),
+    ("POST", "api.post_proposal"): Fill(
+        json={
+            "content": Param("content", "Proponowany tekst"),
+            "base_revision": _int(_revision),
+            "note": _text("Dlaczego"),
+        }
+    ),
+    ("GET", "api.get_proposals"): NONE,
+    ("GET", "api.get_proposal"): NONE,
+    ("POST", "api.accept_proposal"): Fill(json={"resolution": _text(None), "theirs_revision": _int(None)}),
+    ("POST", "api.reject_proposal"): Fill(json={"reason": _text("Nie pasuje")}),
+    ("POST", "api.withdraw_proposal"): NONE,
     ("GET", "api.comment_list"): Fill(query={"limit": _int("10"), "offset": _int("0")}),
     ("POST", "api.comment_create"): Fill(
         json={
@@ -378,6 +390,18 @@ FILLS: dict[tuple[str, str], Fill] = {
     ("GET", "sections.history"): Fill(query={"before": _int("5")}),
     ("GET", "sections.diff"): Fill(query={"a": _int("0"), "b": _int("1")}),
     ("POST", "sections.restore"): NONE,
+    ("GET", "proposals.new"): NONE,
+    ("POST", "proposals.create"): Fill(
+        form={
+            "base_revision": _int(_revision),
+            "text": _text("Proponowany tekst"),
+            "content": Param("json_text", None),
+            "note": _text("Dlaczego"),
+        }
+    ),
+    ("POST", "proposals.accept"): Fill(form={"resolution": _text(""), "theirs_revision": _int("")}),
+    ("POST", "proposals.reject"): Fill(form={"reason": _text("Nie pasuje")}),
+    ("POST", "proposals.withdraw"): NONE,
     ("POST", "sections.here"): NONE,
     ("DELETE", "sections.here"): NONE,
     ("POST", "sections.preview"): Fill(json={"text": _text("**Tekst**")}),

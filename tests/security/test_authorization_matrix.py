@@ -126,6 +126,13 @@ CLUSTER: dict[str, Permission] = {
     "api.post_transition": P.VIEW_CLUSTER,
     "api.post_document": P.EXPORT_DRAFT,
     "api.list_meetings": P.VIEW_CLUSTER,
+    "api.post_proposal": P.COMMENT,
+    "api.get_proposals": P.VIEW_CLUSTER,
+    "proposals.new": P.VIEW_CLUSTER,  # the form; proposing is refused inside (403)
+    "proposals.create": P.COMMENT,
+    "proposals.accept": P.VIEW_CLUSTER,  # workflows.proposals decides (403/409)
+    "proposals.reject": P.VIEW_CLUSTER,
+    "proposals.withdraw": P.VIEW_CLUSTER,
 }
 #: Cluster routes where the engine or authorship decides further (403/409 inside).
 DECIDED_INSIDE = {
@@ -136,6 +143,9 @@ DECIDED_INSIDE = {
     "comments.delete",
     "comments.resolve",
     "comments.reopen",
+    "proposals.accept",
+    "proposals.reject",
+    "proposals.withdraw",
 }
 #: Routes that remove what they name: a second allowed person may find it gone (404).
 DESTRUCTIVE = {
@@ -155,6 +165,10 @@ OBJECT = {
     "api.get_document",
     "api.get_document_file",
     "api.get_document_pdf",
+    "api.get_proposal",
+    "api.accept_proposal",
+    "api.reject_proposal",
+    "api.withdraw_proposal",
 }
 #: Bodies that pass validation, so the answer is about permission, not about the body.
 API_BODIES = {
@@ -174,6 +188,8 @@ API_BODIES = {
     "api.post_cluster": {"slug": "nowy", "name": "Nowy klaster", "sector": "other"},
     "api.notification_read": {"ids": []},
     "api.post_publication": {"document_id": 1},
+    "api.post_proposal": {"content": "Proponowany tekst", "base_revision": 0},
+    "api.reject_proposal": {"reason": "Nie pasuje"},
 }
 
 DENIED = "denied"  # 403 (or 404 outside the cluster)
@@ -237,6 +253,7 @@ def _objects(app, slug: str) -> dict:  # noqa: ANN001
         Document,
         Meeting,
         Membership,
+        Proposal,
         Section,
         User,
     )
@@ -266,7 +283,14 @@ def _objects(app, slug: str) -> dict:  # noqa: ANN001
             pdf=b"%PDF-1.6",
             pdf_status="ready",
         )
-        db.session.add_all([comment, document])
+        proposal = Proposal(
+            cluster_id=cluster.id,
+            section_id=section.id,
+            base_revision=section.revision,
+            content="Proponowany tekst",
+            author_id=author.id,
+        )
+        db.session.add_all([comment, document, proposal])
         # A spare token of the admin's for the revocation probes, so that no principal
         # revokes the token its own API probes use.
         admin = db.session.scalar(select(User).where(User.is_admin.is_(True)))
@@ -287,6 +311,7 @@ def _objects(app, slug: str) -> dict:  # noqa: ANN001
             "meeting_id": meeting.id,
             "attendance_id": attendance.id,
             "comment_id": comment.id,
+            "proposal_id": proposal.id,
             "document_id": document.id,
             "membership_id": observer.id,
             "number": 1,

@@ -7,6 +7,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from webapp.inputs import in_int32, integer_out_of_range_message
 from webapp.models.clusters import SECTORS
 from workflows.kinds import ORGANISATION_KINDS
+from workflows.merge import RESOLUTIONS
 from workflows.roles import MEMBERSHIP_ROLES
 
 
@@ -167,3 +168,61 @@ class DocumentBody(Schema):
     pdf_status = fields.String(
         metadata={"description": "none (not made yet), ready, unavailable (no LibreOffice here), failed"}
     )
+
+
+class ProposalRequest(Strict):
+    # Content shape, note length and the base's existence are checked by the operation,
+    # which names the field in the caller's language.
+    content = fields.Raw(required=True, allow_none=False)
+    base_revision = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    note = fields.String(load_default=None, allow_none=True)
+
+
+class ProposalCreated(Schema):
+    id = fields.Integer()
+    status = fields.String(metadata={"description": "open"})
+
+
+class ProposalItem(Schema):
+    id = fields.Integer()
+    author = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "open, accepted, rejected, withdrawn or outdated"})
+    base_revision = fields.Integer()
+    note = fields.String()
+    created_at = fields.DateTime()
+    reason = fields.String(metadata={"description": "why it was rejected"})
+    revision = fields.Integer(allow_none=True, metadata={"description": "the revision it became"})
+    source = fields.String(metadata={"description": "where it came from, e.g. upload:12; empty if typed"})
+
+
+class ProposalList(Schema):
+    proposals = fields.List(fields.Nested(ProposalItem))
+
+
+class ProposalBody(ProposalItem):
+    section = fields.String()
+    content = fields.Raw()
+    decided_by = fields.String(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+
+
+class AcceptRequest(Strict):
+    """Empty to accept as proposed; after a conflict, the choice made on it."""
+
+    resolution = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(RESOLUTIONS))
+    theirs_revision = fields.Integer(load_default=None, allow_none=True, strict=True)
+
+
+class AcceptResponse(Schema):
+    revision = fields.Integer()
+    merged = fields.Boolean()
+    merged_with = fields.List(fields.String())
+
+
+class RejectRequest(Strict):
+    reason = fields.String(load_default=None, allow_none=True)
+
+
+class ProposalStatus(Schema):
+    id = fields.Integer()
+    status = fields.String()

@@ -132,3 +132,52 @@ def _comment_edited(event: Event) -> None:
         },
         comment_link(cluster.slug, section.key, comment.id),
     )
+
+
+@on("proposal.create")
+def _proposal(event: Event) -> None:
+    """A new proposal: those who wrote the section and its moderators, if they may decide."""
+    from webapp.proposals.operations import proposal_link
+    from workflows.roles import REVIEWER_ROLES, Permission, can
+
+    cluster: Cluster = event.cluster
+    section: Section = event.context["section"]
+    wanted = queries.section_authors(section) | {
+        p.id for p in queries.cluster_people(cluster) if p.role in REVIEWER_ROLES
+    }
+    roles = queries.roles_of(cluster, wanted - {event.actor.id})
+    users = queries.users_by_id({uid for uid, role in roles.items() if can(role, Permission.EDIT_SECTION)})
+    notify(
+        [users[uid] for uid in sorted(users)],
+        "proposal",
+        cluster,
+        {"section": section.key, "actor": event.actor.name, "proposal": event.context["proposal"].id},
+        proposal_link(cluster, section.key, event.context["proposal"].id),
+    )
+
+
+@on("proposal.accept")
+@on("proposal.reject")
+@on("proposal.outdate")
+def _proposal_decided(event: Event) -> None:
+    """The proposer hears what became of their proposal (not of their own decision)."""
+    from webapp.proposals.operations import proposal_link
+
+    proposal = event.context["proposal"]
+    actor = event.actor
+    if proposal.author_id is None or (actor is not None and actor.id == proposal.author_id):
+        return
+    users = queries.users_by_id({proposal.author_id})
+    section: Section = event.context["section"]
+    notify(
+        list(users.values()),
+        "proposal_decided",
+        event.cluster,
+        {
+            "section": section.key,
+            "actor": actor.name if actor is not None else "",
+            "proposal": proposal.id,
+            "decision": event.verb.split(".", 1)[1],
+        },
+        proposal_link(event.cluster, section.key, proposal.id),
+    )

@@ -159,6 +159,27 @@ def describe(
             "Version %(version)s of the strategy of %(cluster)s is ready to download.",
             version=p.get("version", "?"), cluster=cluster_name,
         )  # fmt: skip
+    if kind == "proposal":
+        return _(
+            "%(actor)s proposed a change to “%(section)s” in %(cluster)s.",
+            actor=actor, section=section, cluster=cluster_name,
+        )  # fmt: skip
+    if kind == "proposal_decided":
+        decision = p.get("decision")
+        if decision == "accept":
+            return _(
+                "%(actor)s accepted your proposal for “%(section)s” in %(cluster)s.",
+                actor=actor, section=section, cluster=cluster_name,
+            )  # fmt: skip
+        if decision == "reject":
+            return _(
+                "%(actor)s rejected your proposal for “%(section)s” in %(cluster)s.",
+                actor=actor, section=section, cluster=cluster_name,
+            )  # fmt: skip
+        return _(
+            "Your proposal for “%(section)s” in %(cluster)s is outdated: the section was rewritten since.",
+            section=section, cluster=cluster_name,
+        )  # fmt: skip
     return _("Something happened in %(cluster)s.", cluster=cluster_name)
 
 
@@ -171,6 +192,8 @@ def kind_label(kind: str) -> str:
         "mention": _("Someone mentions me"),
         "objection": _("An objection on a section I wrote"),
         "document_ready": _("A document I asked for is ready"),
+        "proposal": _("A change is proposed to a section I may edit"),
+        "proposal_decided": _("My proposal is accepted, rejected or outdated"),
     }
     return labels.get(kind, kind)
 

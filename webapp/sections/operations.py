@@ -72,9 +72,17 @@ def _authors_since(section: Section, base: int, upto: int) -> list[str]:
 
 
 def save_section(
-    section: Section, content: object, base_revision: int, author: User, restored_from: int | None = None
+    section: Section,
+    content: object,
+    base_revision: int,
+    author: User,
+    restored_from: int | None = None,
+    accepted_by: User | None = None,
 ) -> SaveResult:
     """Write `content` (validated here; ContentError on bad shape) as the next revision.
+
+    `accepted_by`: the revision is a proposal by `author`, accepted by this person
+    (webapp.proposals): the same merge and the same race as any save.
 
     Raises SaveConflict when the changes since `base_revision` overlap with these,
     StaleBase when `base_revision` is not a revision of this section.
@@ -119,6 +127,7 @@ def save_section(
                 merged=merged,
                 change_size=change_size(section.kind, current_content, new_content),
                 restored_from=restored_from,
+                accepted_by_id=accepted_by.id if accepted_by is not None else None,
                 created_at=now,
             )
         )

@@ -37,6 +37,8 @@ from webapp.markdown import render_markdown
 from webapp.meetings.queries import worked_on
 from webapp.models import Cluster, Section, SectionRevision, Stage, User
 from webapp.negotiation import prefers_json
+from webapp.proposals.panel import proposals_panel
+from webapp.proposals.presenting import text_diff
 from webapp.sections import presence
 from webapp.sections.editing import (
     FIELD_LABELS,
@@ -228,6 +230,7 @@ def _page(
         "error": error,
         "error_field": error_field,
         "conflict": conflict,
+        "proposals": proposals_panel(role, section, stage),
         "can": lambda permission: can(role, permission),
         "Permission": Permission,
     }
@@ -512,6 +515,8 @@ def diff(slug: str, key: str):  # noqa: ANN201
         b=b,
         meta=meta,
         ops=diff_text(old or "", new or "") if kind == "text" else None,
+        # Text reads as formatted text with the changed words marked (workflows.wordiff).
+        formatted=text_diff(old, new) if kind == "text" else None,
         changes=None if kind == "text" else _structured_changes(kind, old, new),
     )
 

@@ -30,6 +30,8 @@ class StagePanel:
     problems: list[str] = field(default_factory=list)
     #: Open objections that block the stage, to link to (rows of comments.queries).
     objections: list = field(default_factory=list)
+    #: Open proposals on the stage's sections, (section key, count): shown, never blocking.
+    proposals: list = field(default_factory=list)
 
 
 @dataclass
@@ -64,6 +66,7 @@ def stage_panels(
     cluster: Cluster, role: Role | None
 ) -> tuple[dict[str, StagePanel], SignOffPanel, ClusterFacts]:
     from webapp.comments.queries import open_objections
+    from webapp.proposals.queries import open_by_stage
     from workflows.stages import available_actions
 
     facts = load_facts(cluster)
@@ -72,6 +75,7 @@ def stage_panels(
     for row in open_objections(cluster):
         objections.setdefault(row.stage_id, []).append(row)
     stage_ids = {s.key: s.id for s in facts.stages}
+    proposals = open_by_stage(cluster)
     panels = {}
     for stage_facts in facts.facts:
         key = stage_facts.key
@@ -85,6 +89,7 @@ def stage_panels(
             ],
             problems=[problem_message(p) for p in stage_facts.blocking_problems],
             objections=objections.get(stage_ids[key], []),
+            proposals=proposals.get(stage_ids[key], []),
         )
     return panels, signoff_panel(cluster, role, facts), facts
 

@@ -25,6 +25,7 @@ def init_api(app: Flask) -> None:
         meetings,
         notifications,
         people,
+        polls,
         proposals,
         publication,
         sections,

@@ -226,3 +226,120 @@ class RejectRequest(Strict):
 class ProposalStatus(Schema):
     id = fields.Integer()
     status = fields.String()
+
+# --- polls (webapp/api/polls.py) --------------------------------------------------------
+
+
+class PollOptionRequest(Strict):
+    """A typed option (`label`) or an item of a structured section (`section`, `item_id`)."""
+
+    label = fields.String(validate=validate.Length(min=1, max=500))
+    section = fields.String(validate=validate.Length(min=1, max=50))
+    item_id = fields.String(validate=validate.Length(min=1, max=64))
+
+    @validates_schema
+    def _label_or_item(self, data: dict, **_kwargs: object) -> None:
+        if ("label" in data) == ("section" in data or "item_id" in data):
+            raise ValidationError("give either a label, or a section and an item_id")
+        if ("section" in data) != ("item_id" in data):
+            raise ValidationError("an item needs both its section and its item_id")
+
+
+class PollRequest(Strict):
+    question = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    kind = fields.String(required=True, validate=validate.OneOf(["dot", "ranking", "score", "choice"]))
+    options = fields.List(fields.Nested(PollOptionRequest), required=True, validate=validate.Length(max=50))
+    voter = fields.String(load_default="organisation", validate=validate.OneOf(["organisation", "person"]))
+    dots = fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, max=100)
+    )
+    max_per_option = fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, max=100)
+    )
+    multiple = fields.Boolean(
+        load_default=False, metadata={"description": "choice: several options may be chosen"}
+    )
+    anonymous = fields.Boolean(load_default=False)
+    hide_results = fields.Boolean(
+        load_default=False, metadata={"description": "until the voter voted or it closed"}
+    )
+    invite_observers = fields.Boolean(load_default=False)
+    closes_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    meeting_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+
+
+class PollVoteRequest(Strict):
+    """Exactly one of the four, the one of the poll's kind."""
+
+    dots = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=12)), values=fields.Integer(strict=True)
+    )
+    ranking = fields.List(fields.Integer(strict=True), validate=validate.Length(max=50))
+    scores = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=12)), values=fields.Integer(strict=True)
+    )
+    choices = fields.List(fields.Integer(strict=True), validate=validate.Length(max=50))
+
+    @validates_schema
+    def _one_ballot(self, data: dict, **_kwargs: object) -> None:
+        if len(data) != 1:
+            raise ValidationError("give exactly one of dots, ranking, scores, choices")
+        for name in ("dots", "scores"):
+            if len(data.get(name) or {}) > 50:
+                raise ValidationError({name: ["at most 50 options"]})
+
+
+class PollOptionBody(Schema):
+    id = fields.Integer()
+    label = fields.String()
+    section = fields.String(allow_none=True)
+    item_id = fields.String(allow_none=True)
+
+
+class PollSummary(Schema):
+    id = fields.Integer()
+    question = fields.String()
+    kind = fields.String()
+    status = fields.String(metadata={"description": "open, closed (scheduled: not open yet)"})
+    closes_at = fields.DateTime(allow_none=True)
+
+
+class PollList(Schema):
+    polls = fields.List(fields.Nested(PollSummary))
+
+
+class PollBody(PollSummary):
+    voter = fields.String()
+    cluster = fields.String()
+    dots = fields.Integer(allow_none=True)
+    max_per_option = fields.Integer(allow_none=True)
+    multiple = fields.Boolean()
+    anonymous = fields.Boolean()
+    hide_results = fields.Boolean()
+    meeting_id = fields.Integer(allow_none=True)
+    options = fields.List(fields.Nested(PollOptionBody))
+    my_vote = fields.Dict(
+        allow_none=True, metadata={"description": "the caller's (or their organisation's) ballot"}
+    )
+    may_vote = fields.Boolean()
+
+
+class PollTurnout(Schema):
+    voted = fields.Integer()
+    eligible = fields.Integer()
+
+
+class PollOptionResult(Schema):
+    id = fields.Integer()
+    label = fields.String()
+    total = fields.Integer()
+    place = fields.Integer()
+    by_kind = fields.Dict(keys=fields.String(), values=fields.Integer())
+    observers = fields.Integer(metadata={"description": "invited observers' points, never in the total"})
+
+
+class PollResults(Schema):
+    turnout = fields.Nested(PollTurnout)
+    ballots = fields.Integer()
+    observer_ballots = fields.Integer()
+    options = fields.List(fields.Nested(PollOptionResult))

@@ -1,0 +1,150 @@
+"""Reading polls: a cluster's polls, one poll for a person, its results (workflows.polls
+counts them; here the rows are gathered)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import abort
+from sqlalchemy import select
+
+from webapp.extensions import db
+from webapp.models import Cluster, Membership, Organisation, Poll, User, Vote
+from webapp.models.base import utcnow
+from workflows import polls as rules
+from workflows.roles import MEMBER_ORGANISATION_ROLES, Role
+
+
+def polls_of(cluster: Cluster) -> list[Poll]:
+    """Newest first."""
+    return list(
+        db.session.scalars(
+            select(Poll).where(Poll.cluster_id == cluster.id).order_by(Poll.created_at.desc(), Poll.id.desc())
+        )
+    )
+
+
+def state_of(poll: Poll, now: datetime | None = None) -> rules.PollState:
+    return rules.poll_state(poll.opens_at, poll.closes_at, poll.closed_at, now or utcnow())
+
+
+def open_polls(cluster: Cluster) -> list[Poll]:
+    now = utcnow()
+    return [p for p in polls_of(cluster) if state_of(p, now) is rules.PollState.OPEN]
+
+
+def poll_in(cluster: Cluster, poll_id: int) -> Poll:
+    poll = db.session.scalar(select(Poll).where(Poll.id == poll_id, Poll.cluster_id == cluster.id))
+    if poll is None:
+        abort(404)
+    return poll
+
+
+def poll_by_id(poll_id: int) -> Poll:
+    """The poll and nothing about its cluster: the caller checks the cluster next (404 for
+    one the person may not see, as for a poll that does not exist)."""
+    poll = db.session.get(Poll, poll_id)
+    if poll is None:
+        abort(404)
+    return poll
+
+
+def vote_of(poll: Poll, key: str) -> Vote | None:
+    return db.session.scalar(select(Vote).where(Vote.poll_id == poll.id, Vote.voter_key == key))
+
+
+@dataclass(frozen=True)
+class VoterRow:
+    """Who voted (shown unless the poll is anonymous): the organisation and who cast its vote."""
+
+    organisation: str
+    kind: str
+    person: str
+    cast_at: datetime
+    observer: bool
+
+
+@dataclass(frozen=True)
+class Results:
+    poll: Poll
+    labels: dict[int, str]
+    tally: rules.Tally
+    turnout: rules.Turnout
+    steps: list[rules.BordaStep]
+    voters: list[VoterRow]
+    votes: list[Vote]
+
+
+def eligible_keys(cluster: Cluster, poll: Poll) -> set[str]:
+    """Who could vote, as voter keys: member organisations (or their people without one),
+    or every member person; observers are never in the turnout."""
+    rows = db.session.execute(
+        select(User.id, User.organisation_id)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.cluster_id == cluster.id, Membership.role.in_(MEMBER_ORGANISATION_ROLES))
+    ).all()
+    return {
+        rules.voter_key(poll.voter, Role.MEMBER, user_id, organisation_id)
+        for user_id, organisation_id in rows
+    }
+
+
+def results(cluster: Cluster, poll: Poll) -> Results:
+    rows = db.session.execute(
+        select(Vote, User, Organisation)
+        .outerjoin(User, User.id == Vote.user_id)
+        .outerjoin(Organisation, Organisation.id == Vote.organisation_id)
+        .where(Vote.poll_id == poll.id)
+        .order_by(Vote.cast_at, Vote.id)
+    ).all()
+    cast = [
+        rules.CastVote(
+            key=v.voter_key,
+            ballot=v.ballot,
+            organisation_kind=o.kind if o is not None else None,
+            cast_at=v.cast_at,
+            person_id=v.user_id,
+            observer=v.observer,
+            order=v.id,
+        )
+        for v, _u, o in rows
+    ]
+    options = [o.id for o in poll.options]
+    tally = rules.tally(poll.kind, options, cast)
+    voted = [v.key for v in cast if not v.observer]
+    turnout = rules.turnout(voted, eligible_keys(cluster, poll))
+    steps = rules.borda_steps(options, cast) if poll.kind == rules.PollKind.RANKING else []
+    voters = [
+        VoterRow(
+            organisation=o.name if o is not None else "",
+            kind=rules.kind_of(o.kind if o is not None else None),
+            person=u.name if u is not None else "",
+            cast_at=v.cast_at,
+            observer=v.observer,
+        )
+        for v, u, o in rows
+    ]
+    return Results(
+        poll, {o.id: o.label for o in poll.options}, tally, turnout, steps, voters, [v for v, _u, _o in rows]
+    )
+
+
+def results_json(res: Results) -> dict:
+    """The API's and the live page's shape: no person is named in it."""
+    return {
+        "turnout": {"voted": res.turnout.voted, "eligible": res.turnout.eligible},
+        "ballots": res.tally.ballots,
+        "observer_ballots": res.tally.observer_ballots,
+        "options": [
+            {
+                "id": r.option,
+                "label": res.labels[r.option],
+                "total": r.total,
+                "place": r.place,
+                "by_kind": dict(r.by_kind),
+                "observers": r.observers,
+            }
+            for r in res.tally.options
+        ],
+    }

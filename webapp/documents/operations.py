@@ -57,6 +57,8 @@ def request_document(cluster: Cluster, user: User | None) -> Requested:
     db.session.add(document)
     events.emit("document.request", cluster, subject=f"v{version}", actor=user, final=document.final)
     db.session.flush()
+    # The rendered file names its version's row (worker/renderer/markers.py), known only now.
+    document.snapshot = {**document.snapshot, "document_id": document.id}
     return Requested(document, created=True)
 
 

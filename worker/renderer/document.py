@@ -17,7 +17,7 @@ from docx.oxml.shape import CT_Inline
 from lxml import etree
 
 from charts import figures
-from worker.renderer import annexes, front, structured
+from worker.renderer import annexes, front, markers, structured
 from worker.renderer.contents import Contents
 from worker.renderer.context import Context, Links
 from worker.renderer.labels import labels_for, language_of
@@ -108,6 +108,8 @@ class StrategyDocument:
         self._shape_id = 0
         self._break_at = -1
         self._plans = 0  # action plans placed so far (each has its own Gantt chart)
+        self._marked: list[tuple[str, int]] = []  # sections shown, with their revisions
+        self._open_marker: int | None = None  # the bookmark id of the section being written
 
     # -- the whole --------------------------------------------------------------------
 
@@ -150,6 +152,8 @@ class StrategyDocument:
         if self.final:
             self._signoffs()
         self._annexes()
+        if self._open_marker is not None:  # nothing followed the last section: it ends here
+            self._close_marker(paragraph(body))
         # The contents are known only now: put the filled field where its heading left room.
         marker = body[toc_at]
         for p in reversed(self.contents.paragraphs(self.ctx.styles.toc, TEXT_WIDTH, self.pages)):
@@ -261,10 +265,31 @@ class StrategyDocument:
         p = paragraph(self.body, self.ctx.styles.heading(level))
         if level == 1 and len(self.body) - 1 != self._break_at:
             SubElement(p[0], w("pageBreakBefore"))
+        self._close_marker(p)
         if text:
             run(p, text)
             self.contents.mark(p, level, text)
         return p
+
+    def _open_section_marker(self, heading: Element, section: Mapping[str, Any]) -> None:
+        """The section's bookmark starts after its heading's text (markers.py)."""
+        key = line(section.get("key"))
+        revision = max(as_int(section.get("revision"), 0), 0)
+        position = len(self._marked)
+        name = markers.bookmark_name(key, revision, position)
+        if any(k == key for k, _ in self._marked):  # a repeated key: its position tells it apart
+            name = f"{markers.PREFIX}s{position}_r{revision}"
+        self._marked.append((key, revision))
+        self._open_marker = markers.FIRST_ID + position
+        SubElement(heading, w("bookmarkStart"), {w("id"): str(self._open_marker), w("name"): name})
+
+    def _close_marker(self, p: Element) -> None:
+        """End the open section's bookmark at the start of ``p`` (the next heading)."""
+        if self._open_marker is None:
+            return
+        end = etree.Element(w("bookmarkEnd"), {w("id"): str(self._open_marker)})
+        p.insert(1 if len(p) and p[0].tag == PPR else 0, end)
+        self._open_marker = None
 
     def _section_break(self, *, landscape: bool) -> None:
         """End the current section here; the next content starts a new page."""
@@ -303,7 +328,7 @@ class StrategyDocument:
             # Content since the last break ends as portrait; the plan gets a landscape section.
             if not opens_section and self._break_at != len(self.body):
                 self._section_break(landscape=False)
-            self._heading(2, f"{number} {title}")
+            self._open_section_marker(self._heading(2, f"{number} {title}"), section)
             rows = structured.action_rows(section.get("content"))
             structured.render_action_plan(self.ctx, self.body, rows, title)
             self._section_break(landscape=True)
@@ -311,7 +336,7 @@ class StrategyDocument:
             self._picture(f"gantt{self._plans}", self.labels["gantt_title"])
             self._plans += 1
             return
-        self._heading(2, f"{number} {title}")
+        self._open_section_marker(self._heading(2, f"{number} {title}"), section)
         if not self._content(section.get("kind"), section.get("content"), title):
             self._note(self.labels["empty_section"])
 
@@ -422,6 +447,8 @@ class StrategyDocument:
         moment = self.moment.replace(tzinfo=None)
         props.created = moment
         props.modified = moment
+        values = markers.marker_values(self.snap, self._marked, self.version)
+        markers.add_properties(self.skeleton.doc.part.package, values)
 
 
 def build_document(

@@ -109,6 +109,10 @@ def load_config() -> dict:
         # Links in e-mails and .ics files: never taken from the request's Host header.
         "PUBLIC_URL": public_url(),
         "INVITATION_LIFETIME": timedelta(days=7),
+        # Four eyes: whoever submitted a stage does not approve it, except, with this on,
+        # in a cluster whose only moderator is that person (the audit trail says so).
+        "ALLOW_SELF_APPROVAL_ONE_PERSON": os.environ.get("ALLOW_SELF_APPROVAL_ONE_PERSON", "").strip().lower()
+        in ("1", "true", "yes"),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": secure,

@@ -107,6 +107,7 @@ ACTION_LABELS = {
     "approve": _l("Approve"),
     "return": _l("Return for more work"),
     "reopen": _l("Reopen"),
+    "confirm": _l("Confirm it still fits"),
 }
 AUDIT_LABELS = {
     "cluster.create": _l("cluster created"),
@@ -118,6 +119,8 @@ AUDIT_LABELS = {
     "stage.approve": _l("stage approved"),
     "stage.return": _l("stage returned"),
     "stage.reopen": _l("stage reopened"),
+    "stage.confirm": _l("stage confirmed after review"),
+    "signoff.withdraw": _l("signature withdrawn"),
     "signoff": _l("strategy signed"),
     "signoff.void": _l("sign-offs voided"),
     "document.request": _l("document asked for"),

@@ -111,7 +111,7 @@ class ClusterDetail(Schema):
 
 class TransitionRequest(Strict):
     action = fields.String(
-        required=True, validate=validate.OneOf(["open", "submit", "approve", "return", "reopen"])
+        required=True, validate=validate.OneOf(["open", "submit", "approve", "return", "reopen", "confirm"])
     )
     reason = fields.String(load_default="", allow_none=True, validate=validate.Length(max=10_000))
 

@@ -25,7 +25,9 @@ from workflows.stages import Unmet
 def post_transition(body: dict, slug: str, stage_key: str) -> dict:
     cluster, role = cluster_for(slug)
     try:
-        state = transition(cluster, stage_key, body["action"], body.get("reason") or "", role)
+        state = transition(
+            cluster, stage_key, body["action"], body.get("reason") or "", role, actor_id=current_user.id
+        )
     except KeyError:
         abort(404)
     except TransitionRefused as refused:

@@ -47,7 +47,7 @@ def detail(slug: str):
 
 
 def _render_detail(cluster, role, form, status: int = 200, invited: Invited | None = None):  # noqa: ANN001, ANN202
-    panels, signoffs, _facts = stage_panels(cluster, role)
+    panels, signoffs, strategy = stage_panels(cluster, role)
     return (
         render_template(
             "clusters/detail.html",
@@ -61,6 +61,7 @@ def _render_detail(cluster, role, form, status: int = 200, invited: Invited | No
             remove_form=RemoveMemberForm(),
             panels=panels,
             signoffs=signoffs,
+            strategy=strategy,
             transition_form=TransitionForm(),
             signoff_form=SignOffForm(),
             can=lambda permission: can(role, permission),

@@ -75,6 +75,14 @@ def unmet_message(unmet: Unmet, titles: dict[str, str] | None = None) -> str:
         return _("Signing opens when every earlier stage is approved.")
     if code == "already_signed":
         return _("Your organisation has already signed.")
+    if code == "signing_adopted":
+        return _("The strategy is adopted: signing is closed.")
+    if code == "not_signed":
+        return _("Your organisation has not signed, so there is nothing to withdraw.")
+    if code == "own_submission":
+        return _("You submitted this stage yourself: another moderator approves it (four eyes).")
+    if code == "nothing_to_confirm":
+        return _("Nothing to confirm: no earlier change asks for a review of this stage.")
     return code
 
 

@@ -28,14 +28,33 @@ class SignOffRefused(Exception):
     unmet: tuple[Unmet, ...]
 
 
-def transition(cluster: Cluster, stage_key: str, action: str, reason: str, role: Role | None) -> StageState:
+def transition(
+    cluster: Cluster,
+    stage_key: str,
+    action: str,
+    reason: str,
+    role: Role | None,
+    actor_id: int | None = None,
+) -> StageState:
     """Apply one transition if the engine allows it, with its effects and audit event.
 
-    Raises KeyError (unknown stage), ValueError (unknown action), TransitionRefused, and
-    sqlalchemy.orm.exc.StaleDataError when another request changed the stage meanwhile.
+    ``actor_id`` is the person acting: four eyes keep a submitter from approving their own
+    submission. Raises KeyError (unknown stage), ValueError (unknown action),
+    TransitionRefused, and sqlalchemy.orm.exc.StaleDataError when another request changed
+    the stage meanwhile.
     """
     facts = load_facts(cluster)
-    decision = decide(facts.definition, facts.facts, stage_key, action, role, reason, facts.quorum)
+    decision = decide(
+        facts.definition,
+        facts.facts,
+        stage_key,
+        action,
+        role,
+        reason,
+        facts.quorum,
+        actor_id=actor_id,
+        self_approval=facts.self_approval,
+    )
     if not decision.allowed:
         raise TransitionRefused(decision)
     action = Action(action)
@@ -44,13 +63,14 @@ def transition(cluster: Cluster, stage_key: str, action: str, reason: str, role:
     now = utcnow()
     stage.state = decision.target.value
     stage.updated_at = now
-    if action is Action.APPROVE:
+    if action in (Action.APPROVE, Action.CONFIRM):
         stage.needs_review = False
     effects = effects_of(facts.definition, facts.states, stage_key, action)
     for key in effects.needs_review:
         facts.stage(key).needs_review = True
     if effects.void_signoffs and facts.signed_organisation_ids:
         _void_signoffs(cluster, stage_key, action)
+    extra = {"own_submission": True} if decision.own_submission else {}
     events.emit(
         f"stage.{action.value}",
         cluster,
@@ -59,6 +79,7 @@ def transition(cluster: Cluster, stage_key: str, action: str, reason: str, role:
         previous=previous,
         state=stage.state,
         needs_review=list(effects.needs_review),
+        **extra,
     )
     db.session.flush()  # the stage's version column makes a concurrent change fail here
     if action in (Action.APPROVE, Action.REOPEN):

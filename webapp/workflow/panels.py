@@ -1,4 +1,8 @@
-"""What the cluster page shows per stage: what it waits for and which buttons are live."""
+"""What the cluster page shows per stage: what it waits for and which buttons are live.
+
+Everything here is read from one answer, `workflows.status.strategy_status`, so the
+headline, the badges, the buttons, the sign-off panel and the API never disagree.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,8 @@ from webapp.models import Cluster
 from webapp.workflow.facts import ClusterFacts, current_signoffs, load_facts
 from webapp.workflow.messages import problem_message, unmet_message
 from workflows.roles import Role
-from workflows.signoffs import signoff_unmet
-from workflows.stages import REASON_REQUIRED, Decision, waiting_for
+from workflows.stages import REASON_REQUIRED, Decision
+from workflows.status import StageNote, StrategyStatus, strategy_status
 
 
 @dataclass
@@ -32,6 +36,9 @@ class StagePanel:
     objections: list = field(default_factory=list)
     #: Open proposals on the stage's sections, (section key, count): shown, never blocking.
     proposals: list = field(default_factory=list)
+    needs_review: bool = False
+    #: Why the stage was returned or reopened, until it is submitted again.
+    note: StageNote | None = None
 
 
 @dataclass
@@ -42,6 +49,8 @@ class SignOffPanel:
     can_sign: bool
     why_not: list[str]
     unsigned: list[str]
+    adopted: bool = False
+    can_withdraw: bool = False
 
 
 def titles(facts: ClusterFacts) -> dict[str, str]:
@@ -62,14 +71,31 @@ def _button(decision: Decision, names: dict[str, str]) -> Button:
     )
 
 
+def status_for(facts: ClusterFacts, role: Role | None, user: object = None) -> StrategyStatus:
+    """The strategy's status for this person (the signed-in one unless given)."""
+    user = current_user if user is None else user
+    org_id = getattr(user, "organisation_id", None)
+    return strategy_status(
+        facts.definition,
+        facts.facts,
+        role,
+        facts.quorum,
+        actor_id=getattr(user, "id", None),
+        self_approval=facts.self_approval,
+        organisation_is_member=org_id is not None and org_id in facts.member_organisations,
+        organisation_signed=org_id is not None and org_id in facts.signed_organisation_ids,
+        notes=facts.notes,
+    )
+
+
 def stage_panels(
     cluster: Cluster, role: Role | None
-) -> tuple[dict[str, StagePanel], SignOffPanel, ClusterFacts]:
+) -> tuple[dict[str, StagePanel], SignOffPanel, StrategyStatus]:
     from webapp.comments.queries import open_objections
     from webapp.proposals.queries import open_by_stage
-    from workflows.stages import available_actions
 
     facts = load_facts(cluster)
+    status = status_for(facts, role)
     names = titles(facts)
     objections: dict[int, list] = {}
     for row in open_objections(cluster):
@@ -77,38 +103,28 @@ def stage_panels(
     stage_ids = {s.key: s.id for s in facts.stages}
     proposals = open_by_stage(cluster)
     panels = {}
-    for stage_facts in facts.facts:
-        key = stage_facts.key
+    for stage in status.stages:
+        key = stage.key
         panels[key] = StagePanel(
-            waiting=[
-                unmet_message(u, names) for u in waiting_for(facts.definition, facts.facts, key, facts.quorum)
-            ],
-            buttons=[
-                _button(d, names)
-                for d in available_actions(facts.definition, facts.facts, key, role, facts.quorum)
-            ],
-            problems=[problem_message(p) for p in stage_facts.blocking_problems],
-            objections=objections.get(stage_ids[key], []),
-            proposals=proposals.get(stage_ids[key], []),
+            waiting=[unmet_message(u, names) for u in stage.waiting],
+            buttons=[_button(d, names) for d in stage.actions],
+            problems=[problem_message(p) for p in stage.problems],
+            objections=objections.get(stage_ids.get(key), []),
+            proposals=proposals.get(stage_ids.get(key), []),
+            needs_review=stage.needs_review,
+            note=stage.note,
         )
-    return panels, signoff_panel(cluster, role, facts), facts
+    return panels, signoff_panel(cluster, status, facts), status
 
 
-def signoff_panel(cluster: Cluster, role: Role | None, facts: ClusterFacts) -> SignOffPanel:
+def signoff_panel(cluster: Cluster, status: StrategyStatus, facts: ClusterFacts) -> SignOffPanel:
     from sqlalchemy import select
 
     from webapp.extensions import db
     from webapp.i18n_labels import ORGANISATION_KIND_LABELS
     from webapp.models import Organisation
 
-    org_id = current_user.organisation_id
-    unmet = signoff_unmet(
-        facts.definition,
-        facts.states,
-        role,
-        organisation_is_member=org_id in facts.member_organisations,
-        already_signed=org_id in facts.signed_organisation_ids,
-    )
+    signing = status.signing
     unsigned_ids = set(facts.member_organisations) - facts.signed_organisation_ids
     unsigned = (
         sorted(db.session.scalars(select(Organisation.name).where(Organisation.id.in_(unsigned_ids))).all())
@@ -118,8 +134,11 @@ def signoff_panel(cluster: Cluster, role: Role | None, facts: ClusterFacts) -> S
     return SignOffPanel(
         signoffs=current_signoffs(cluster),
         quorum=facts.quorum,
-        missing_kinds=[str(ORGANISATION_KIND_LABELS[k]) for k in facts.quorum.missing_kinds],
-        can_sign=not unmet,
-        why_not=[unmet_message(u) for u in unmet if u.code != "role_forbidden"],
-        unsigned=unsigned,
+        missing_kinds=[str(ORGANISATION_KIND_LABELS[k]) for k in signing.missing_kinds],
+        can_sign=signing.can_sign,
+        why_not=[unmet_message(u) for u in signing.why_not],
+        # After the adoption, nobody is "not signed yet": the vote is over.
+        unsigned=[] if signing.adopted else unsigned,
+        adopted=signing.adopted,
+        can_withdraw=signing.can_withdraw,
     )

@@ -32,6 +32,7 @@ ACTION_DONE = {
 }
 
 
+    "confirm": _l("The stage is confirmed as it stands."),
 @bp.post("/stages/<stage_key>/transitions")
 def stage_transition(slug: str, stage_key: str):
     cluster, role = cluster_for(slug)
@@ -45,7 +46,8 @@ def stage_transition(slug: str, stage_key: str):
     if form.action.data not in {a.value for a in Action}:
         abort(422)
     try:
-        transition(cluster, stage_key, form.action.data, form.reason.data or "", role)
+        reason = form.reason.data or ""
+        transition(cluster, stage_key, form.action.data, reason, role, actor_id=current_user.id)
     except KeyError:
         abort(404)
     except TransitionRefused as refused:

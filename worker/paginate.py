@@ -3,8 +3,14 @@
 Why two renderings: the renderer is pure and has no layout, so it cannot know on which
 page a heading falls. The first rendering writes the contents with placeholder numbers
 (which take the same room as the real ones: ``renderer/contents.py``), LibreOffice lays
-it out as a PDF, the PDF's bookmarks say each heading's page, and the second rendering
-writes those numbers. The two differ only in the digits, so the pages break alike.
+it out, and the second rendering writes the pages it found. The two differ only in the
+digits, so the pages break alike.
+
+The worker's way (``paginated``): LibreOffice loads the first rendering once, says each
+entry's page (its layout, asked at the headings' bookmarks), and while the final DOCX is
+rendered here it writes the same numbers into the document it holds and exports that as
+the PDF: one load and one layout for both files. ``render_paginated`` is the older way
+any converter can serve (a PDF of the first rendering, read back by its bookmarks).
 
 When LibreOffice is not installed, or the conversion fails, the document is rendered
 once: its contents list every heading, without page numbers.
@@ -13,8 +19,9 @@ once: its contents list every heading, without page numbers.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+from typing import Any, Protocol
 
 from worker.renderer import render_strategy
 from worker.renderer.contents import Placeholders, entry_titles
@@ -24,6 +31,17 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, str], None]
 Convert = Callable[[bytes], bytes]  # DOCX bytes → PDF bytes
 HeadingPages = Callable[[bytes], list[tuple[str, int]]]  # PDF → [(heading, page)]
+
+
+class Laid(Protocol):
+    """A first rendering LibreOffice holds laid out (``worker.pdf.Laid``)."""
+
+    pages: list[int | None]  # per contents entry, in order
+
+    def pdf(self) -> bytes: ...
+
+
+LayOut = Callable[[bytes], AbstractContextManager[Laid]]  # draft DOCX → its layout, held
 
 
 def _normal(title: str) -> str:
@@ -81,3 +99,39 @@ def render_paginated(
         return render_strategy(snapshot, second_pass, template=template)
     pages = match_pages(entry_titles(draft), outline)
     return render_strategy(snapshot, second_pass, pages=pages, template=template)
+
+
+@contextmanager
+def paginated(
+    snapshot: Mapping[str, Any],
+    progress: Progress | None = None,
+    *,
+    template: bytes | None = None,
+    lay_out: LayOut,
+) -> Iterator[tuple[bytes, Laid | None]]:
+    """The final DOCX and the layout it took its numbers from, whose ``pdf()`` is that DOCX's PDF.
+
+    Inside the block LibreOffice exports the PDF while the caller publishes the DOCX.
+    When the layout fails the DOCX comes without page numbers and the layout is None
+    (the caller converts the DOCX as any other).
+    """
+
+    def first_pass(percent: int, step: str) -> None:
+        if progress is not None:  # the layout and the second pass take the rest
+            progress(percent * 6 // 10, "layout" if step == "done" else step)
+
+    def second_pass(percent: int, step: str) -> None:
+        if progress is not None:
+            progress(70 + percent * 3 // 10, step)
+
+    draft = render_strategy(snapshot, first_pass, pages=Placeholders(), template=template)
+    if progress is not None:
+        progress(60, "layout")
+    with ExitStack() as stack:
+        try:
+            laid: Laid | None = stack.enter_context(lay_out(draft))
+        except Exception:  # the layout is a nicety: without it the contents have no numbers
+            log.exception("laying the document out for its page numbers failed")
+            laid = None
+        pages = laid.pages if laid is not None else None
+        yield render_strategy(snapshot, second_pass, pages=pages, template=template), laid

@@ -28,6 +28,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -116,15 +117,17 @@ class Bridge:
         return self.process.poll() is None
 
     def convert(self, source: Path, target: Path, timeout: float) -> None:
-        request = json.dumps({"docx": str(source), "pdf": str(target)}) + "\n"
-        try:
-            self.process.stdin.write(request.encode())
-            self.process.stdin.flush()
-        except (BrokenPipeError, OSError) as exc:
-            raise BridgeGone(f"the converter is gone: {exc}") from exc
+        self.send({"docx": str(source), "pdf": str(target)})
         reply = self._answer(timeout)
         if not reply.get("ok"):
             raise ConversionError(reply.get("error") or "conversion failed")
+
+    def send(self, request: dict) -> None:
+        try:
+            self.process.stdin.write((json.dumps(request) + "\n").encode())
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError) as exc:
+            raise BridgeGone(f"the converter is gone: {exc}") from exc
 
     def _answer(self, timeout: float) -> dict:
         """The next JSON line from the bridge, waiting at most ``timeout`` seconds."""
@@ -163,6 +166,40 @@ class Bridge:
             with contextlib.suppress(OSError):
                 stream.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+class Laid:
+    """A document LibreOffice holds loaded and laid out: its contents' pages, its PDF to come.
+
+    ``pages``: the page of each contents entry, in order (None: its heading not found);
+    ``timings``: LibreOffice's seconds per step (load, layout, then fill and export).
+    """
+
+    def __init__(
+        self,
+        pages: list[int | None],
+        timings: dict[str, float],
+        finish: Callable[[], tuple[bytes, dict[str, float]]],
+    ) -> None:
+        self.pages = pages
+        self.timings = dict(timings)
+        self._finish = finish
+        self._settled = False
+
+    def pdf(self) -> bytes:
+        """The PDF, the pages filled in its contents (ConversionError when the export failed)."""
+        if self._settled:
+            raise ConversionError("the PDF was already taken")
+        self._settled = True
+        data, timings = self._finish()
+        self.timings.update(timings)
+        return data
+
+    def settle(self) -> None:
+        """Wait for the PDF nobody asked for, so the bridge's next answer is the next file's."""
+        if not self._settled:
+            with contextlib.suppress(ConversionError):
+                self.pdf()
 
 
 class Converter:
@@ -215,6 +252,72 @@ class Converter:
             raise ConversionError("LibreOffice wrote no PDF")
         return data
 
+    @contextlib.contextmanager
+    def paginated(
+        self, draft: bytes, soffice: str = DEFAULT_SOFFICE, timeout: float = DEFAULT_TIMEOUT
+    ) -> Iterator[Laid]:
+        """Load ``draft`` (contents with placeholder numbers) once: its pages, then its PDF.
+
+        Inside the block the caller has the pages (and writes its final DOCX with them)
+        while LibreOffice fills them into the loaded document and exports it; ``pdf()``
+        waits for that. The converter is the caller's until the block ends.
+        """
+        with self._lock:
+            try:
+                bridge, job, reply = self._start_paginating(draft, soffice, timeout)
+            except BridgeGone:
+                log.warning("the PDF converter died; starting it again")
+                self._discard()
+                bridge, job, reply = self._start_paginating(draft, soffice, timeout)
+            laid = Laid(
+                reply["pages"],
+                reply.get("timings") or {},
+                functools.partial(self._finish_paginating, bridge, job, timeout),
+            )
+            try:
+                yield laid
+            finally:
+                laid.settle()
+                shutil.rmtree(job, ignore_errors=True)
+                laid._finish = None  # noqa: SLF001 (lets go of the bridge)
+
+    def _start_paginating(self, draft: bytes, soffice: str, timeout: float) -> tuple[Bridge, Path, dict]:
+        bridge = self._ready_bridge(soffice)
+        job = Path(tempfile.mkdtemp(prefix="job-", dir=bridge.workdir))
+        try:
+            (job / "document.docx").write_bytes(draft)
+            source, target = str(job / "document.docx"), str(job / "document.pdf")
+            bridge.send({"docx": source, "pdf": target, "paginate": True})
+            reply = self._reply(bridge, timeout)
+            if not isinstance(reply.get("pages"), list):
+                raise ConversionError(f"no layout: {reply}")
+        except BaseException:
+            shutil.rmtree(job, ignore_errors=True)
+            raise
+        return bridge, job, reply
+
+    def _finish_paginating(self, bridge: Bridge, job: Path, timeout: float) -> tuple[bytes, dict[str, float]]:
+        reply = self._reply(bridge, timeout)
+        target = job / "document.pdf"
+        data = target.read_bytes() if target.exists() else b""
+        if not data.startswith(b"%PDF"):
+            raise ConversionError("LibreOffice wrote no PDF")
+        return data, reply.get("timings") or {}
+
+    def _reply(self, bridge: Bridge, timeout: float) -> dict:
+        """The bridge's next answer; a refusal raised, a bridge past its time or dead discarded."""
+        try:
+            reply = bridge._answer(timeout)  # noqa: SLF001 (this module's own class)
+        except ConversionTimeout:
+            log.warning("PDF conversion took over %g s; restarting LibreOffice", timeout)
+            self._discard(force=True)
+            raise
+        if reply.get("ok") is False:
+            if not bridge.alive():
+                self._discard()
+            raise ConversionError(reply.get("error") or "conversion failed")
+        return reply
+
     def _ready_bridge(self, soffice: str) -> Bridge:
         bridge = self._bridge
         if bridge is not None and (
@@ -258,6 +361,13 @@ def converter() -> Converter:
 def convert(docx: bytes, soffice: str = DEFAULT_SOFFICE, timeout: float = DEFAULT_TIMEOUT) -> bytes:
     """DOCX bytes → PDF bytes with this process's warm LibreOffice."""
     return _converter.convert(docx, soffice, timeout)
+
+
+def paginated(
+    draft: bytes, soffice: str = DEFAULT_SOFFICE, timeout: float = DEFAULT_TIMEOUT
+) -> contextlib.AbstractContextManager[Laid]:
+    """``Converter.paginated`` with this process's warm LibreOffice."""
+    return _converter.paginated(draft, soffice, timeout)
 
 
 def heading_pages(pdf: bytes) -> list[tuple[str, int]]:

@@ -8,8 +8,11 @@ LibreOffice again (a cold start costs seconds; a warm conversion a fraction of t
 
 Protocol, one JSON object per line: a ``{"ready": true, "pid", "version"}`` line once
 LibreOffice answers; then for each request ``{"docx": PATH, "pdf": PATH}`` on stdin one
-answer ``{"ok": true}`` or ``{"ok": false, "error": "..."}`` on stdout. End of stdin
-ends LibreOffice and the script. Standard library and ``uno`` only.
+answer ``{"ok": true}`` or ``{"ok": false, "error": "..."}`` on stdout. A request with
+``"paginate": true`` (a DOCX whose contents hold placeholder numbers) is answered twice:
+``{"pages": [page or null per contents entry], "timings"}`` once laid out, then the PDF's
+``{"ok": ...}`` (``paginate`` below). End of stdin ends LibreOffice and the script.
+Standard library and ``uno`` only.
 
 Run: ``/usr/bin/python3 worker/pdf_bridge.py SOFFICE PROFILE_DIR``.
 """
@@ -35,6 +38,7 @@ from com.sun.star.connection import NoConnectException
 
 CONNECT_TIMEOUT = 60.0
 PAGE_NUMBER = re.compile(r"\t\s*\d+\s*$")
+PLACEHOLDER = re.compile(r"\t(\d+)$")  # the digits the worker wrote, after the entry's tab
 
 # writer_pdf_Export's FilterData: a tagged PDF (structure: headings, tables, the
 # language) claiming PDF/UA, with the headings as bookmarks, all of them open.
@@ -145,13 +149,33 @@ def has_page_numbers(contents: str) -> bool:
     return bool(lines) and all(PAGE_NUMBER.search(line) for line in lines)
 
 
-def convert(desktop, source: str, target: str) -> None:  # noqa: ANN001
+def open_document(desktop, source: str):  # noqa: ANN001, ANN201 (UNO objects)
     url = uno.systemPathToFileUrl(str(Path(source).resolve()))
     # No macros, no links to fetch: the file carries people's text.
     opening = (prop("Hidden", True), prop("MacroExecutionMode", 0), prop("UpdateDocMode", 0))
     document = desktop.loadComponentFromURL(url, "_blank", 0, opening)
     if document is None:
         raise RuntimeError("LibreOffice could not open the document")
+    return document
+
+
+def export(document, target: str, *, refresh: bool = True, pages: str = "") -> None:  # noqa: ANN001
+    if refresh:  # fields a file may hold unfilled; "page X of Y" needs none (the layout's)
+        document.getTextFields().refresh()
+    options = tuple(prop(k, v) for k, v in PDF_OPTIONS.items())
+    if pages:
+        options += (prop("PageRange", pages),)
+    data = uno.Any("[]com.sun.star.beans.PropertyValue", options)
+    out = uno.systemPathToFileUrl(str(Path(target).resolve()))
+    uno.invoke(
+        document,
+        "storeToURL",
+        (out, (prop("FilterName", "writer_pdf_Export"), prop("FilterData", data))),
+    )
+
+
+def convert(desktop, source: str, target: str) -> None:  # noqa: ANN001
+    document = open_document(desktop, source)
     try:
         # A table of contents without page numbers (Word fills those on opening,
         # LibreOffice does not): fill it. One written with its numbers (the worker's
@@ -162,15 +186,79 @@ def convert(desktop, source: str, target: str) -> None:  # noqa: ANN001
             index = indexes.getByIndex(i)
             if not has_page_numbers(index.getAnchor().getString()):
                 index.update()
-        document.getTextFields().refresh()  # "page X of Y" and the like
-        options = tuple(prop(k, v) for k, v in PDF_OPTIONS.items())
-        data = uno.Any("[]com.sun.star.beans.PropertyValue", options)
-        out = uno.systemPathToFileUrl(str(Path(target).resolve()))
-        uno.invoke(
-            document,
-            "storeToURL",
-            (out, (prop("FilterName", "writer_pdf_Export"), prop("FilterData", data))),
-        )
+        export(document, target)
+    finally:
+        document.close(True)
+
+
+def contents_entries(document) -> list:  # noqa: ANN001 (UNO objects)
+    """The paragraphs of the table of contents, each with the bookmark its link leads to."""
+    entries = []
+    indexes = document.getDocumentIndexes()
+    for i in range(indexes.getCount()):
+        paragraphs = indexes.getByIndex(i).getAnchor().createEnumeration()
+        while paragraphs.hasMoreElements():
+            paragraph = paragraphs.nextElement()
+            if not paragraph.supportsService("com.sun.star.text.Paragraph"):
+                continue
+            portions, target = paragraph.createEnumeration(), ""
+            while portions.hasMoreElements():
+                url = portions.nextElement().HyperLinkURL
+                if url.startswith("#"):
+                    target = url[1:]
+            if target:
+                entries.append((paragraph, target))
+    return entries
+
+
+def paginate(desktop, source: str, target: str, timings: dict) -> None:  # noqa: ANN001
+    """One pass for a DOCX whose contents carry placeholder numbers (worker/paginate.py).
+
+    Loaded once: the layout says on which page each entry's heading is (the view
+    cursor at the heading's bookmark: no whole PDF to export and read back); the pages are
+    answered at once, so the worker writes them into the final DOCX meanwhile; the
+    same loaded document gets them in its contents, in place of the placeholders
+    (which take the numbers' room: the pages break alike), and is exported as the PDF.
+    """
+    started = time.perf_counter()
+    document = open_document(desktop, source)
+    try:
+        timings["load"] = time.perf_counter() - started
+        started = time.perf_counter()
+        # The hidden view's own layout breaks the pages otherwise than print does (the
+        # sample strategy: 22 pages on screen, 27 printed, as in soffice --convert-to);
+        # an export formats the document for print and that layout stays. Exporting the
+        # first page alone costs that formatting and one page.
+        first = Path(target).with_suffix(".layout.pdf")
+        export(document, str(first), refresh=False, pages="1")
+        first.unlink(missing_ok=True)
+        timings["print_layout"] = time.perf_counter() - started
+        started = time.perf_counter()
+        bookmarks = document.getBookmarks()
+        cursor = document.getCurrentController().getViewCursor()
+        entries = contents_entries(document)
+        pages: list[int | None] = []
+        for _paragraph, name in entries:
+            if bookmarks.hasByName(name):
+                cursor.gotoRange(bookmarks.getByName(name).getAnchor(), False)
+                pages.append(cursor.getPage())
+            else:
+                pages.append(None)
+        timings["layout"] = time.perf_counter() - started
+        answer({"pages": pages, "timings": dict(timings)})
+        started = time.perf_counter()
+        for (paragraph, _name), page in zip(entries, pages, strict=True):
+            text = paragraph.getString()
+            placeholder = PLACEHOLDER.search(text)
+            if page is None or placeholder is None:
+                continue
+            end = paragraph.getText().createTextCursorByRange(paragraph.getEnd())
+            end.goLeft(len(placeholder.group(1)), True)
+            end.setString(str(page))
+        timings["fill"] = time.perf_counter() - started
+        started = time.perf_counter()
+        export(document, target, refresh=False)  # the worker's fields are filled or the layout's
+        timings["export"] = time.perf_counter() - started
     finally:
         document.close(True)
 
@@ -190,13 +278,18 @@ def main() -> int:
             try:
                 request = json.loads(line)
                 source, target = request["docx"], request["pdf"]
-                on_main_thread(runner, office, functools.partial(convert, desktop, source, target))
+                timings: dict[str, float] = {}
+                if request.get("paginate"):
+                    job = functools.partial(paginate, desktop, source, target, timings)
+                else:
+                    job = functools.partial(convert, desktop, source, target)
+                on_main_thread(runner, office, job)
             except Exception as exc:  # noqa: BLE001 (every failure is answered, not raised)
                 answer({"ok": False, "error": f"{type(exc).__name__}: {exc}"[:2000]})
                 if office.poll() is not None or "Disposed" in type(exc).__name__:
                     return 2  # LibreOffice is gone: the worker starts a new bridge
                 continue
-            answer({"ok": True})
+            answer({"ok": True, "timings": timings})
     finally:
         try:
             if desktop is not None and office.poll() is None:

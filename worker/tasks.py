@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from webapp.models import Document
 from webapp.models.base import utcnow
 from webapp.transaction import after_commit, unit_of_work
 from worker import pdf
-from worker.paginate import render_paginated
+from worker.paginate import paginated, render_paginated
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,8 @@ def render_document(document_id: int) -> None:
     Several units of work: taking the version, each progress step (so the page shows
     it), then publishing it (the document and its "ready" notification together), then
     its PDF (step "pdf"): the DOCX waits for LibreOffice only to lay out its contents'
-    page numbers (``_render``), and a PDF that cannot be made leaves the DOCX ready.
+    page numbers, and LibreOffice exports the PDF from that same layout while the DOCX
+    is published (``_rendered``); a PDF that cannot be made leaves the DOCX ready.
     """
     sqlite_write_intent.set(True)
     with unit_of_work():
@@ -65,46 +67,56 @@ def render_document(document_id: int) -> None:
         with unit_of_work():
             operations.set_progress(document_id, percent, step)
 
-    try:
-        data = _render(snapshot, progress)
-    except Exception as exc:  # the renderer should not fail; if it does, say so on the page
-        log.exception("rendering document %s failed", document_id)
-        with unit_of_work():
-            operations.fail(document_id, f"{type(exc).__name__}: {exc}")
-        return
     soffice = current_app.config["SOFFICE_PATH"]
     with_pdf = pdf.available(soffice)
-    with unit_of_work():  # the DOCX is out, and the page knows at once whether a PDF follows
-        published = operations.finish(document_id, data)
-        if published and with_pdf:
-            operations.start_pdf(document_id)
-        elif published:
-            operations.finish_pdf(document_id, None, "unavailable")
-    if published and with_pdf:
+    with ExitStack() as held:  # LibreOffice's copy of the document, exporting the PDF meanwhile
+        try:
+            data, laid = held.enter_context(_rendered(snapshot, progress, with_pdf))
+        except Exception as exc:  # the renderer should not fail; if it does, say so on the page
+            log.exception("rendering document %s failed", document_id)
+            with unit_of_work():
+                operations.fail(document_id, f"{type(exc).__name__}: {exc}")
+            return
+        with unit_of_work():  # the DOCX is out, and the page knows at once whether a PDF follows
+            published = operations.finish(document_id, data)
+            if published and with_pdf:
+                operations.start_pdf(document_id)
+            elif published:
+                operations.finish_pdf(document_id, None, "unavailable")
+        if published and laid is not None:
+            _store_pdf(document_id, laid.pdf)
+    if published and with_pdf and laid is None:  # no layout: a conversion of its own
         make_pdf(document_id, data, soffice)
 
 
-def _render(snapshot: dict, progress: Callable[[int, str], None]) -> bytes:
+@contextmanager
+def _rendered(
+    snapshot: dict, progress: Callable[[int, str], None], with_pdf: bool
+) -> Iterator[tuple[bytes, pdf.Laid | None]]:
     """The DOCX in the agency's template (DOCX_TEMPLATE) or the house style; where
-    LibreOffice is installed, its contents carry page numbers (``worker/paginate.py``)."""
+    LibreOffice is installed, its contents carry page numbers and LibreOffice, holding
+    the document it laid out for them, makes its PDF (``worker/paginate.py``)."""
     config = current_app.config
     template = Path(config["DOCX_TEMPLATE"]).read_bytes() if config.get("DOCX_TEMPLATE") else None
-    soffice = config["SOFFICE_PATH"]
-    if not pdf.available(soffice):
-        return render_paginated(snapshot, progress, template=template)
+    if not with_pdf:
+        yield render_paginated(snapshot, progress, template=template), None
+        return
 
-    def convert(docx: bytes) -> bytes:
-        return pdf.convert(docx, soffice, config["PDF_TIMEOUT"])
+    def lay_out(draft: bytes) -> AbstractContextManager[pdf.Laid]:
+        return pdf.paginated(draft, config["SOFFICE_PATH"], config["PDF_TIMEOUT"])
 
-    return render_paginated(
-        snapshot, progress, template=template, convert=convert, heading_pages=pdf.heading_pages
-    )
+    with paginated(snapshot, progress, template=template, lay_out=lay_out) as rendered:
+        yield rendered
 
 
 def make_pdf(document_id: int, docx: bytes, soffice: str) -> None:
     """Convert the published DOCX with this process's warm LibreOffice; a failure is the PDF's."""
+    _store_pdf(document_id, lambda: pdf.convert(docx, soffice, current_app.config["PDF_TIMEOUT"]))
+
+
+def _store_pdf(document_id: int, make: Callable[[], bytes]) -> None:
     try:
-        data = pdf.convert(docx, soffice, current_app.config["PDF_TIMEOUT"])
+        data = make()
     except Exception:  # LibreOffice's trouble is the PDF's alone: the DOCX stays ready
         log.exception("converting document %s to PDF failed", document_id)
         with unit_of_work():

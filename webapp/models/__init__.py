@@ -18,6 +18,7 @@ from webapp.models.polls import Poll, PollOption, Vote
 from webapp.models.proposals import Proposal
 from webapp.models.publications import Publication
 from webapp.models.sections import Section, SectionRevision
+from webapp.models.uploads import Upload
 
 __all__ = [
     "ApiToken",
@@ -44,6 +45,7 @@ __all__ = [
     "SectionRevision",
     "SignOff",
     "Stage",
+    "Upload",
     "User",
     "Vote",
     "WorkflowDefinitionRecord",

@@ -77,6 +77,8 @@ def test_default_modes_immediate_for_mentions_and_review_requests(app, people):
             "mention": "immediate",
             "objection": "digest",
             "document_ready": "digest",
+            "proposal": "digest",
+            "proposal_decided": "digest",
         }
 
 
@@ -200,6 +202,8 @@ def test_preferences_form_saves_valid_choices_only(app, people):
         "mention": "digest",
         "objection": "off",
         "document_ready": "immediate",
+        "proposal": "off",
+        "proposal_decided": "immediate",
     }
     saved = client.post("/notifications/preferences", data={"csrf_token": csrf, **choice})
     assert saved.status_code == 302

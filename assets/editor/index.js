@@ -319,7 +319,7 @@ function mount(area, labels) {
     area.value = markdown;
     if (mode !== "rich") return;
     editor.commands.setContent(markdown, { contentType: "markdown", emitUpdate: false });
-    keeper = new Keeper(editor.markdown, markdown, editor.getJSON());
+    keeper = new Keeper(editor.markdown, markdown, editor.getJSON(), editor.schema);
     dirty = false;
     refresh();
   }
@@ -409,7 +409,7 @@ function mount(area, labels) {
     onSelectionUpdate: refresh,
     onTransaction: refresh,
   });
-  keeper = new Keeper(editor.markdown, area.value, editor.getJSON());
+  keeper = new Keeper(editor.markdown, area.value, editor.getJSON(), editor.schema);
   source.hidden = true;
   host.dataset.mode = "rich";
   host.hidden = false;

@@ -3,7 +3,8 @@
 // or not know them at all (raw HTML, images, reference links). So:
 // - a document nobody changed gives back the original text, byte for byte;
 // - a changed document is written block by block: every top-level block still equal to one
-//   of the original's is written as it was typed, only new or edited blocks are serialized.
+//   of the original's is written as it was typed (with the blank lines that followed it
+//   when its neighbour is still its neighbour), only new or edited blocks are serialized.
 
 function isEmptyParagraph(node) {
   return node.type === "paragraph" && !(node.content && node.content.length);
@@ -19,46 +20,62 @@ function key(nodes) {
 }
 
 export class Keeper {
-  constructor(manager, original, loadedDoc) {
+  constructor(manager, original, loadedDoc, schema) {
     this.manager = manager;
+    // The parser leaves default attributes out; the editor's document has them all.
+    this.complete = schema ? (node) => schema.nodeFromJSON(node).toJSON() : (node) => node;
     this.original = original;
     this.initial = key(significant(loadedDoc.content));
-    this.units = new Map(); // JSON of 1..n top-level nodes → the texts that made them
+    this.pieces = []; // {raw, gap (what followed it), nodes}
+    this.lead = "";
     this.sizes = [];
     try {
       this.learn(original, significant(loadedDoc.content));
     } catch (error) {
-      this.units.clear(); // unknown shape: a changed document is serialized whole
+      this.pieces = []; // unknown shape: a changed document is serialized whole
     }
   }
 
   learn(original, whole) {
-    const tokens = this.manager.instance.lexer(original);
+    const tokens = this.manager.instance.lexer(original.replace(/\r\n?/g, "\n"));
+    // Reference definitions apply to the whole text: each block is parsed with them.
+    const defs = tokens.filter((t) => t.type === "def").map((t) => t.raw.trim()).join("\n");
     const pieces = [];
-    let pending = ""; // blocks that make no node (link definitions…) travel with a neighbour
+    let pending = "";
     for (const token of tokens) {
-      if (token.type === "space" || !token.raw) continue;
-      const raw = token.raw.replace(/\n+$/, "");
-      if (!raw.trim()) continue;
-      const nodes = significant(this.manager.parse(raw).content);
-      if (!nodes.length) {
-        if (pieces.length) pieces[pieces.length - 1].raw += "\n\n" + raw;
-        else pending += raw + "\n\n";
+      const raw = token.raw || "";
+      const body = raw.replace(/\n+$/, "");
+      const tail = raw.slice(body.length);
+      if (token.type === "space" || !body) {
+        if (pieces.length) pieces[pieces.length - 1].gap += raw;
+        else if (pending) pending += raw;
+        else this.lead += raw;
         continue;
       }
-      pieces.push({ raw: pending + raw, nodes: nodes });
+      const parsed = this.manager.parse(defs ? body + "\n\n" + defs : body);
+      const nodes = significant(parsed.content).map(this.complete);
+      if (!nodes.length) {
+        // Blocks that make no node (link definitions…) travel with a neighbour.
+        if (pieces.length) {
+          const last = pieces[pieces.length - 1];
+          last.raw += last.gap + body;
+          last.gap = tail;
+        } else {
+          pending += raw;
+        }
+        continue;
+      }
+      pieces.push({ raw: pending + body, gap: tail, nodes: nodes });
       pending = "";
     }
+    if (pending && pieces.length) pieces[pieces.length - 1].gap += pending;
+    // The blocks must cover the text exactly, or a block could be lost.
+    const covered = this.lead + pieces.map((p) => p.raw + p.gap).join("");
+    if (covered !== original.replace(/\r\n?/g, "\n")) return;
     // Only when the blocks parsed one by one make the same document as the whole text.
     if (key(pieces.flatMap((p) => p.nodes)) !== key(whole)) return;
-    const sizes = new Set();
-    for (const piece of pieces) {
-      const k = key(piece.nodes);
-      if (!this.units.has(k)) this.units.set(k, []);
-      this.units.get(k).push(piece.raw);
-      sizes.add(piece.nodes.length);
-    }
-    this.sizes = Array.from(sizes).sort((a, b) => b - a);
+    this.pieces = pieces;
+    this.sizes = Array.from(new Set(pieces.map((p) => p.nodes.length))).sort((a, b) => b - a);
   }
 
   unchanged(doc) {
@@ -68,27 +85,44 @@ export class Keeper {
   serialize(doc) {
     if (this.unchanged(doc)) return this.original;
     const nodes = significant(doc.content);
-    const pool = new Map(Array.from(this.units, ([k, raws]) => [k, raws.slice()]));
-    const out = [];
+    const pool = new Map();
+    this.pieces.forEach((piece, index) => {
+      const k = key(piece.nodes);
+      if (!pool.has(k)) pool.set(k, []);
+      pool.get(k).push(index);
+    });
+    const out = []; // {text, piece: index of the original block or -1}
     let i = 0;
     while (i < nodes.length) {
       let taken = false;
       for (const size of this.sizes) {
         if (i + size > nodes.length) continue;
-        const raws = pool.get(key(nodes.slice(i, i + size)));
-        if (raws && raws.length) {
-          out.push(raws.shift());
+        const found = pool.get(key(nodes.slice(i, i + size)));
+        if (found && found.length) {
+          const index = found.shift();
+          out.push({ text: this.pieces[index].raw, piece: index });
           i += size;
           taken = true;
           break;
         }
       }
       if (!taken) {
-        out.push(this.manager.serialize({ type: "doc", content: [nodes[i]] }).replace(/\s+$/, ""));
+        const text = this.manager.serialize({ type: "doc", content: [nodes[i]] }).replace(/\s+$/, "");
+        if (text.trim()) out.push({ text: text, piece: -1 });
         i += 1;
       }
     }
-    const text = out.filter((piece) => piece.trim()).join("\n\n");
-    return text && this.original.endsWith("\n") ? text + "\n" : text;
+    if (!out.length) return "";
+    let result = out[0].piece === 0 ? this.lead : "";
+    out.forEach((part, n) => {
+      result += part.text;
+      const next = out[n + 1];
+      if (next && part.piece >= 0 && next.piece === part.piece + 1) result += this.pieces[part.piece].gap;
+      else if (next) result += "\n\n";
+    });
+    const last = out[out.length - 1];
+    if (last.piece >= 0 && last.piece === this.pieces.length - 1) result += this.pieces[last.piece].gap;
+    else if (/\n$/.test(this.original)) result += "\n";
+    return result;
   }
 }

@@ -10,6 +10,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 
+from webapp.collation import polish
 from webapp.extensions import db, login_manager
 from webapp.models import Cluster, Membership, User
 from workflows.roles import (
@@ -62,7 +63,7 @@ def require_platform_right(right: PlatformRight = PlatformRight.ADMINISTER) -> N
 def visible_clusters(user: User) -> list[tuple[Cluster, Role]]:
     """The clusters a person may see, with their role in each (admins: all)."""
     if has_platform_right(user.is_admin, PlatformRight.SEE_ALL_CLUSTERS):
-        clusters = db.session.scalars(select(Cluster).order_by(Cluster.name)).all()
+        clusters = db.session.scalars(select(Cluster).order_by(polish(Cluster.name))).all()
         return [(c, Role.ADMIN) for c in clusters]
     return memberships_of(user)
 
@@ -73,6 +74,6 @@ def memberships_of(user: User) -> list[tuple[Cluster, Role]]:
         select(Cluster, Membership.role)
         .join(Membership, Membership.cluster_id == Cluster.id)
         .where(Membership.user_id == user.id)
-        .order_by(Cluster.name)
+        .order_by(polish(Cluster.name))
     ).all()
     return [(c, Role(r)) for c, r in rows]

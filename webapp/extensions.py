@@ -13,6 +13,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 
+from workflows.collation import polish_compare
+
 # Named constraints, so that Alembic can alter them later on SQLite and PostgreSQL alike.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -51,6 +53,8 @@ def _sqlite_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # Polish alphabetical order for ORDER BY polish(...) (webapp/collation.py).
+    dbapi_connection.create_collation("pl", polish_compare)
 
 
 def _sqlite_begin(conn) -> None:  # noqa: ANN001

@@ -12,6 +12,7 @@ from webapp.admin.forms import ClusterForm, OrganisationForm, PersonForm, Revoke
 from webapp.auth import reauth, tokens
 from webapp.auth.operations import lookup_key
 from webapp.clusters.operations import create_cluster
+from webapp.collation import polish
 from webapp.extensions import db
 from webapp.form_flow import flash_redirect, handle_form
 from webapp.models import ApiToken, Cluster, Membership, Organisation, User
@@ -35,7 +36,7 @@ def organisations():
             select(Organisation, func.count(User.id))
             .outerjoin(User, User.organisation_id == Organisation.id)
             .group_by(Organisation.id)
-            .order_by(Organisation.kind, Organisation.name)
+            .order_by(Organisation.kind, polish(Organisation.name))
         ).all()
         return render_template("admin/organisations.html", form=form, rows=rows), status
 
@@ -56,7 +57,7 @@ SENSITIVE_NEW_PERSON = changes_to_new_person(is_admin=True)
 def users():
     form = UserForm()
     form.organisation_id.choices = [
-        (o.id, o.name) for o in db.session.scalars(select(Organisation).order_by(Organisation.name))
+        (o.id, o.name) for o in db.session.scalars(select(Organisation).order_by(polish(Organisation.name)))
     ]
     asks = reauth.needed(*SENSITIVE_NEW_PERSON)
     if not asks:
@@ -67,7 +68,7 @@ def users():
         return not asks or reauth.check_field(form.current, *new_rights)
 
     def render(status: int):  # noqa: ANN202
-        people = db.session.scalars(select(User).order_by(User.name)).all()
+        people = db.session.scalars(select(User).order_by(polish(User.name))).all()
         counts = dict(
             db.session.execute(select(Membership.user_id, func.count()).group_by(Membership.user_id)).all()
         )
@@ -106,7 +107,7 @@ def person(user_id: int):
     if not form.is_submitted():
         form.organisation_id.data = person.organisation_id or NO_ORGANISATION
     form.organisation_id.choices = [(NO_ORGANISATION, _("(none)"))] + [
-        (o.id, o.name) for o in db.session.scalars(select(Organisation).order_by(Organisation.name))
+        (o.id, o.name) for o in db.session.scalars(select(Organisation).order_by(polish(Organisation.name)))
     ]
     changes = changes_to_person(
         email_changed=lookup_key(form.email.data) != person.email,
@@ -159,7 +160,7 @@ def clusters():
             select(Cluster, func.count(Membership.id))
             .outerjoin(Membership, Membership.cluster_id == Cluster.id)
             .group_by(Cluster.id)
-            .order_by(Cluster.name)
+            .order_by(polish(Cluster.name))
         ).all()
         return render_template("admin/clusters.html", form=form, rows=rows), status
 

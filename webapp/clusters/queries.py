@@ -9,6 +9,7 @@ from functools import lru_cache
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
+from webapp.collation import polish, polish_key
 from webapp.extensions import db
 from webapp.models import (
     Cluster,
@@ -83,7 +84,9 @@ def members_by_kind(cluster: Cluster) -> dict[str, list[MemberRow]]:
         org = m.user.organisation
         groups[org.kind if org else "other"].append(MemberRow(m, m.user, org))
     for rows in groups.values():
-        rows.sort(key=lambda r: ((r.organisation.name if r.organisation else ""), r.user.name))
+        rows.sort(
+            key=lambda r: (polish_key(r.organisation.name if r.organisation else ""), polish_key(r.user.name))
+        )
     return groups
 
 
@@ -106,7 +109,7 @@ def organisations_of(cluster: Cluster) -> list[Organisation]:
         db.session.scalars(
             select(Organisation)
             .where(Organisation.id.in_(_member_organisation_ids(cluster)))
-            .order_by(Organisation.name)
+            .order_by(polish(Organisation.name))
         )
     )
 
@@ -136,6 +139,6 @@ def colleagues(cluster: Cluster) -> list[User]:
                 User.active.is_(True),
                 or_(User.id.in_(in_cluster), User.organisation_id.in_(_member_organisation_ids(cluster))),
             )
-            .order_by(User.name, User.id)
+            .order_by(polish(User.name), User.id)
         )
     )

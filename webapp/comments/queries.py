@@ -15,6 +15,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
+from webapp.collation import polish
 from webapp.extensions import db
 from webapp.models import Cluster, Comment, Membership, Section, SectionRevision, User
 from workflows.roles import MEMBERSHIP_ROLES, Role
@@ -280,7 +281,7 @@ def cluster_people(cluster: Cluster) -> list[Person]:
         select(User.id, User.name, User.is_admin, Membership.role)
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.cluster_id == cluster.id, User.active.is_(True))
-        .order_by(User.name)
+        .order_by(polish(User.name))
     ).all()
     return [Person(uid, name, Role.ADMIN if admin else Role(role)) for uid, name, admin, role in rows]
 

@@ -14,6 +14,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from webapp.clusters.queries import definition_of, member_organisations, stages_with_sections
+from webapp.collation import polish
 from webapp.documents import front_matter
 from webapp.extensions import db
 from webapp.i18n_labels import ORGANISATION_KIND_LABELS
@@ -80,7 +81,7 @@ def build_snapshot(cluster: Cluster, language: str | None = None) -> dict:
 def _organisations(cluster: Cluster) -> list[dict]:
     ids = list(member_organisations(cluster))
     rows = db.session.scalars(
-        select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)
+        select(Organisation).where(Organisation.id.in_(ids)).order_by(polish(Organisation.name))
     )
     return [{"name": o.name, "kind": o.kind, "city": o.city} for o in rows]
 

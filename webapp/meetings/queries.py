@@ -9,6 +9,7 @@ from flask import abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from webapp.collation import polish, polish_key
 from webapp.extensions import db
 from webapp.meetings.csv_import import Person, SheetContext, fold
 from webapp.models import Attendance, Cluster, Meeting, Membership, Organisation, User
@@ -71,7 +72,7 @@ def attendance_of(meeting: Meeting) -> list[Attendance]:
             joinedload(Attendance.organisation),
         )
     ).all()
-    return sorted(rows, key=lambda a: (fold(attendee_name(a)), a.id))
+    return sorted(rows, key=lambda a: (polish_key(attendee_name(a)), a.id))
 
 
 def attendee_name(row: Attendance) -> str:
@@ -106,7 +107,7 @@ def cluster_people(cluster: Cluster) -> list[User]:
             .join(Membership, Membership.user_id == User.id)
             .where(Membership.cluster_id == cluster.id)
             .options(joinedload(User.organisation))
-            .order_by(User.name, User.id)
+            .order_by(polish(User.name), User.id)
         ).all()
     )
 

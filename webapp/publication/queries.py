@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 
+from webapp.collation import polish
 from webapp.extensions import db
 from webapp.models import Cluster, Document, Publication
 
@@ -25,7 +26,7 @@ def published_strategies() -> list[PublishedStrategy]:
         .join(Publication, Publication.cluster_id == Cluster.id)
         .join(Document, Document.id == Publication.document_id)
         .options(defer(Document.snapshot))  # the index shows no content
-        .order_by(Cluster.name)
+        .order_by(polish(Cluster.name))
     ).all()
     return [PublishedStrategy(c, d, p) for c, d, p in rows]
 

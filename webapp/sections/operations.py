@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
 
+from webapp.collation import polish_sorted
 from webapp.extensions import db
 from webapp.models import Section, SectionRevision, User
 from webapp.models.base import utcnow
@@ -68,7 +69,7 @@ def _authors_since(section: Section, base: int, upto: int) -> list[str]:
         )
         .distinct()
     ).all()
-    return sorted(names)
+    return polish_sorted(names)
 
 
 def save_section(

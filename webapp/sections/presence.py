@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from webapp.collation import polish
 from webapp.extensions import db
 from webapp.models import Section, SectionPresence, User
 from webapp.models.base import utcnow
@@ -61,6 +62,6 @@ def others_here(section: Section, user: User, now: datetime | None = None) -> li
             SectionPresence.user_id != user.id,
             SectionPresence.seen_at >= now - PRESENT_FOR,
         )
-        .order_by(User.name)
+        .order_by(polish(User.name))
     ).all()
     return list(names)

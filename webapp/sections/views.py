@@ -31,6 +31,7 @@ from sqlalchemy.orm import joinedload
 
 from webapp.access import cluster_for
 from webapp.clusters.queries import definition_of, members_by_kind
+from webapp.collation import polish_sorted
 from webapp.extensions import db
 from webapp.inputs import query_int
 from webapp.markdown import render_markdown
@@ -121,7 +122,7 @@ def _authors_between(section: Section, after: int, upto: int) -> list[str]:
         )
         .distinct()
     ).all()
-    return sorted(rows)
+    return polish_sorted(rows)
 
 
 # --- what the pages show -------------------------------------------------------------------
@@ -157,7 +158,7 @@ def _objectives(cluster: Cluster) -> list[tuple[str, str]]:
 
 def _owners(cluster: Cluster) -> list[str]:
     """Names of the member organisations (members and moderators; observers are guests)."""
-    return sorted(
+    return polish_sorted(
         {
             row.organisation.name
             for group in members_by_kind(cluster).values()

@@ -27,6 +27,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.functions import FunctionElement
 
 from webapp.clusters.queries import definition_of
+from webapp.collation import polish
 from webapp.comments.queries import public_comments_per_period
 from webapp.extensions import db
 from webapp.models import (
@@ -172,7 +173,7 @@ def compute(cluster_ids: list[int] | None = None) -> Stats:
     clusters = db.session.scalars(
         _scoped(select(Cluster), Cluster.id, cluster_ids)
         .options(selectinload(Cluster.definition_record))
-        .order_by(Cluster.name, Cluster.id)
+        .order_by(polish(Cluster.name), Cluster.id)
     ).all()
     figures = {c.id: ClusterFigures(c.id, c.slug, c.name) for c in clusters}
     ids = list(figures) if cluster_ids is not None else None

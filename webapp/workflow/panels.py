@@ -12,6 +12,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from webapp.models import Cluster
+from webapp.collation import polish_sorted
 from webapp.workflow.facts import ClusterFacts, current_signoffs, load_facts
 from webapp.workflow.messages import problem_message, unmet_message
 from workflows.roles import Role
@@ -127,7 +128,9 @@ def signoff_panel(cluster: Cluster, status: StrategyStatus, facts: ClusterFacts)
     signing = status.signing
     unsigned_ids = set(facts.member_organisations) - facts.signed_organisation_ids
     unsigned = (
-        sorted(db.session.scalars(select(Organisation.name).where(Organisation.id.in_(unsigned_ids))).all())
+        polish_sorted(
+            db.session.scalars(select(Organisation.name).where(Organisation.id.in_(unsigned_ids))).all()
+        )
         if unsigned_ids
         else []
     )

@@ -107,7 +107,7 @@ export class Keeper {
         }
       }
       if (!taken) {
-        const text = this.manager.serialize({ type: "doc", content: [nodes[i]] }).replace(/\s+$/, "");
+        const text = this.manager.serialize({ type: "doc", content: [nodes[i]] }).replace(/^\n+|\s+$/g, "");
         if (text.trim()) out.push({ text: text, piece: -1 });
         i += 1;
       }

@@ -7,10 +7,10 @@ const DROP = "style, meta, link, script, xml, title, img, svg, object, iframe, o
 
 function listInfo(p) {
   // Word writes list items as <p style="mso-list:l0 level2 lfo1"> with the bullet in a span.
-  const style = p.getAttribute("style") || "";
+  const style = p.getAttribute("data-style") || "";
   const match = /mso-list:\s*(l\d+)\s+level(\d+)/i.exec(style);
   if (!match && !/MsoListParagraph/i.test(p.className || "")) return null;
-  const marker = p.querySelector('span[style*="mso-list"]');
+  const marker = p.querySelector('span[data-style*="mso-list"]');
   const bullet = marker ? marker.textContent.trim() : "";
   return { level: match ? Number(match[2]) : 1, ordered: /^[0-9a-zA-Z]{1,4}[.)]$/.test(bullet), marker };
 }
@@ -50,12 +50,15 @@ function wordLists(doc) {
 
 function headerRows(doc) {
   doc.querySelectorAll("table").forEach((table) => {
+    // A header row is bold already: Word's <b> in it would only add ** around each word.
+    table.querySelectorAll("th b, th strong").forEach((el) => el.replaceWith(...el.childNodes));
     if (table.querySelector("th")) return;
     const first = table.querySelector("tr");
     if (!first) return;
     first.querySelectorAll("td").forEach((td) => {
       const th = doc.createElement("th");
       th.innerHTML = td.innerHTML;
+      th.querySelectorAll("b, strong").forEach((el) => el.replaceWith(...el.childNodes));
       td.replaceWith(th);
     });
   });
@@ -82,7 +85,12 @@ function removeComments(node) {
 
 export function cleanPastedHtml(html) {
   // Word wraps conditional parts in <!--[if …]> … <![endif]--> comments: away with them first.
-  const source = String(html).replace(/<!--\[if[\s\S]*?<!\[endif\]-->/gi, "");
+  // Style attributes and sheets are renamed or cut before parsing: a parsed inline style is a
+  // CSP violation (style-src 'self') even in a detached document.
+  const source = String(html)
+    .replace(/<!--\[if[\s\S]*?<!\[endif\]-->/gi, "")
+    .replace(/<style[\s\S]*?<\/style>/gi, "")
+    .replace(/(<[^>]*\s)style(\s*=)/gi, "$1data-style$2");
   const doc = new DOMParser().parseFromString(source, "text/html");
   titles(doc);
   wordLists(doc);
@@ -93,7 +101,7 @@ export function cleanPastedHtml(html) {
   // Word's bold runs are <b style="mso-bidi-font-weight:normal">; a bold that says
   // font-weight:normal is no bold at all.
   doc.body.querySelectorAll("b, strong").forEach((el) => {
-    if (/font-weight:\s*(normal|400)/i.test(el.getAttribute("style") || "")) el.replaceWith(...el.childNodes);
+    if (/(^|;)\s*font-weight:\s*(normal|400)/i.test(el.getAttribute("data-style") || "")) el.replaceWith(...el.childNodes);
   });
   headerRows(doc);
   doc.body.querySelectorAll("*").forEach((el) => {

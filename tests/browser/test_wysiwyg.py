@@ -209,3 +209,68 @@ def test_open_and_save_makes_no_revision(live_server, page):
         after = stored(live_server)
         assert after["revision"] == revision, name
         assert after["content"] == text.replace("\r\n", "\n"), name
+
+
+WORD_HTML = """<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:w="urn:schemas-microsoft-com:office:word">
+<head><meta name=Generator content="Microsoft Word 15"><style><!-- p.MsoNormal {mso-style-parent:"";
+font-family:"Calibri",sans-serif;} --></style><!--[if gte mso 9]><xml><w:WordDocument><w:View>Normal</w:View>
+</w:WordDocument></xml><![endif]--></head>
+<body lang=PL style='tab-interval:35.4pt'><!--StartFragment-->
+<h2 style='mso-margin-top-alt:auto'><span style='font-family:"Calibri Light";color:#2F5496'>Analiza rynku</span></h2>
+<p class=MsoNormal style='margin-bottom:0cm'><span style='font-size:11.0pt;color:red;mso-ansi-language:PL'>Rynek
+rośnie o <b style='mso-bidi-font-weight:normal'>12% rocznie</b><o:p></o:p></span></p>
+<!-- komentarz redakcyjny, który ma zniknąć -->
+<p class=MsoListParagraphCxSpFirst style='text-indent:-18.0pt;mso-list:l0 level1 lfo1'><![if !supportLists]><span
+style='font-family:Symbol;mso-fareast-font-family:Symbol'><span style='mso-list:Ignore'>·<span
+style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp;&nbsp; </span></span></span><![endif]>eksport</p>
+<p class=MsoListParagraphCxSpMiddle style='margin-left:72.0pt;mso-list:l0 level2 lfo1'><![if !supportLists]><span
+style='font-family:"Courier New"'><span style='mso-list:Ignore'>o<span
+style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp; </span></span></span><![endif]>do Niemiec</p>
+<p class=MsoListParagraphCxSpLast style='text-indent:-18.0pt;mso-list:l0 level1 lfo1'><![if !supportLists]><span
+style='font-family:Symbol'><span style='mso-list:Ignore'>·<span style='font:7.0pt "Times New Roman"'>&nbsp;
+</span></span></span><![endif]>usługi</p>
+<table class=MsoTableGrid border=1 cellspacing=0 cellpadding=0 style='border-collapse:collapse;mso-yfti-tbllook:1184'>
+<tr style='mso-yfti-irow:0'><td width=200 valign=top style='width:150pt;background:#D9E2F3'><p class=MsoNormal>
+<b>Rok</b></p></td><td width=200 style='width:150pt'><p class=MsoNormal><b>Przychody</b></p></td></tr>
+<tr><td width=200><p class=MsoNormal>2025</p></td><td width=200><p class=MsoNormal align=right
+style='text-align:right'><span style='color:#C00000'>1 450 000 zł</span></p></td></tr>
+</table>
+<p class=MsoNormal><img width=20 height=20 src="file:///C:/Users/x/image001.png">Koniec.</p>
+<!--EndFragment--></body></html>"""
+
+PASTE = """([html]) => {
+  const target = document.getElementById("wysiwyg-editor");
+  const data = new DataTransfer();
+  data.setData("text/html", html);
+  data.setData("text/plain", "Analiza rynku");
+  target.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
+}"""
+
+
+def test_paste_from_word_keeps_structure_and_drops_styles(live_server, page, artifacts):
+    violations = watch_csp(page)
+    put(live_server, "Przed wklejeniem.\n")
+    open_editor(live_server, page)
+    end_of_text(page)
+    page.keyboard.press("Enter")
+    page.evaluate(PASTE, [WORD_HTML])
+    editor = page.locator("#wysiwyg-editor")
+    expect(editor.locator("h2")).to_have_text("Analiza rynku")
+    expect(editor.locator("table th").first).to_have_text("Rok")
+    # Only the table's own column widths (set by the editor through the CSSOM) carry a style.
+    styled = editor.locator("[style]:not(table):not(col), [class*=Mso], font, img, span")
+    assert styled.count() == 0, styled.evaluate_all("els => els.map(e => e.outerHTML)")
+    page.screenshot(path=str(artifacts / "wysiwyg-pasted.png"), full_page=True)
+    save_and_wait(page)
+
+    text = stored(live_server)["content"]
+    assert text.startswith("Przed wklejeniem.\n\n## Analiza rynku\n\nRynek rośnie o **12% rocznie**"), text
+    assert "- eksport\n  - do Niemiec\n- usługi" in text, text
+    rows = [
+        [c.strip() for c in line.strip("|").split("|")] for line in text.splitlines() if line.startswith("|")
+    ]
+    assert rows[0] == ["Rok", "Przychody"] and rows[2] == ["2025", "1 450 000 zł"], text
+    for gone in ("mso-", "Mso", "color", "font", "Calibri", "komentarz", "<", "image001", "Symbol"):
+        assert gone not in text, gone
+    assert text.rstrip().endswith("Koniec.")
+    assert violations == []

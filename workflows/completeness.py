@@ -11,7 +11,7 @@ validating it is the content module's job.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from workflows.definition import WorkflowDefinition
@@ -36,6 +36,10 @@ class Problem:
     #: The goal, objective or action concerned (its "id"), None if it has none.
     item_id: str | None = None
     params: tuple[tuple[str, object], ...] = ()
+    #: Where the item stands, counted from 1 as people count rows: (action,), (goal,) or
+    #: (goal, objective) — "Działanie 7", "Cel operacyjny 2.1". Empty when unknown.
+    #: Not part of equality: the same problem stays the same when rows move.
+    position: tuple[int, ...] = field(default=(), compare=False)
 
     def param(self, name: str, default: object = None) -> object:
         return dict(self.params).get(name, default)
@@ -84,36 +88,45 @@ def _sections_of(sections: Mapping[str, tuple[str, object]], kind: str) -> list[
     return found
 
 
-def _check_goals(key: str, content: object, objective_ids: list[str]) -> list[Problem]:
+def _check_goals(
+    key: str, content: object, objective_ids: list[str], positions: dict[str, tuple[int, ...]]
+) -> list[Problem]:
     problems = []
-    for goal in _items(content):
+    for number, goal in enumerate(_items(content), start=1):
         objectives = _items(goal.get("objectives"))
         if not objectives:
             title = goal.get("title") if isinstance(goal.get("title"), str) else ""
-            problems.append(Problem("goal_without_objective", key, _id(goal), (("title", title),)))
-        objective_ids.extend(i for i in map(_id, objectives) if i is not None)
+            problems.append(
+                Problem("goal_without_objective", key, _id(goal), (("title", title),), position=(number,))
+            )
+        for sub, objective in enumerate(objectives, start=1):
+            objective_id = _id(objective)
+            if objective_id is not None:
+                objective_ids.append(objective_id)
+                positions.setdefault(objective_id, (number, sub))
     return problems
 
 
-def _check_action(key: str, action: dict, objective_ids: set[str] | None) -> list[Problem]:
+def _check_action(key: str, action: dict, objective_ids: set[str] | None, number: int) -> list[Problem]:
     item = _id(action)
+    at = (number,)
     problems = []
     if _blank(action.get("owner")):
-        problems.append(Problem("action_without_owner", key, item))
+        problems.append(Problem("action_without_owner", key, item, position=at))
     start, end = _date(action.get("start")), _date(action.get("end"))
     missing = tuple(name for name, d in (("start", start), ("end", end)) if d is None)
     if missing:
-        problems.append(Problem("action_without_dates", key, item, (("missing", missing),)))
+        problems.append(Problem("action_without_dates", key, item, (("missing", missing),), at))
     if _blank(action.get("kpi")):
-        problems.append(Problem("action_without_kpi", key, item))
+        problems.append(Problem("action_without_kpi", key, item, position=at))
     objective = action.get("objective_id")
     objective = None if _blank(objective) else str(objective)
     if objective_ids is not None and objective not in objective_ids:
         params = (("objective_id", objective),)
-        problems.append(Problem("action_unknown_objective", key, item, params))
+        problems.append(Problem("action_unknown_objective", key, item, params, at))
     if start is not None and end is not None and end < start:
         params = (("start", start.isoformat()), ("end", end.isoformat()))
-        problems.append(Problem("action_end_before_start", key, item, params))
+        problems.append(Problem("action_end_before_start", key, item, params, at))
     return problems
 
 
@@ -125,15 +138,16 @@ def check_strategy(sections: Mapping[str, tuple[str, object]]) -> list[Problem]:
     """
     problems: list[Problem] = []
     objective_ids: list[str] = []
+    positions: dict[str, tuple[int, ...]] = {}
     goals_sections = _sections_of(sections, SectionKind.GOALS)
     for key, content in goals_sections:
-        problems.extend(_check_goals(key, content, objective_ids))
+        problems.extend(_check_goals(key, content, objective_ids, positions))
     known = set(objective_ids) if goals_sections else None
     served: set[str] = set()
     plans = _sections_of(sections, SectionKind.ACTION_PLAN)
     for key, content in plans:
-        for action in _items(content):
-            problems.extend(_check_action(key, action, known))
+        for number, action in enumerate(_items(content), start=1):
+            problems.extend(_check_action(key, action, known, number))
             objective = action.get("objective_id")
             if not _blank(objective):
                 served.add(str(objective))
@@ -141,7 +155,8 @@ def check_strategy(sections: Mapping[str, tuple[str, object]]) -> list[Problem]:
         plan_key = plans[0][0]
         for objective in dict.fromkeys(objective_ids):
             if objective not in served:
-                problems.append(Problem("objective_without_action", plan_key, objective))
+                at = positions.get(objective, ())
+                problems.append(Problem("objective_without_action", plan_key, objective, position=at))
     return problems
 
 

@@ -129,3 +129,45 @@ def test_review_flag_lasts_until_a_moderator_confirms(client, accounts, app) -> 
     with app.app_context():
         stage = db.session.scalars(select(Stage).where(Stage.key == "actions", Stage.cluster.has(slug=slug)))
         assert stage.one().needs_review is False
+
+
+def test_completeness_names_the_item_in_the_409_and_on_the_page(client, accounts, app) -> None:
+    """'Działanie 7 nie ma wskaźnika (KPI).', with its section and item, not '12 problems'."""
+    slug = "e-medycyna"
+    member = token(client, accounts, "member", slug)
+    url = f"/api/v1/clusters/{slug}/sections/action_plan"
+    section = client.get(url, headers=member).get_json()
+    rows = [dict(r) for r in section["content"]]
+    while len(rows) < 8:
+        rows.append({**rows[0], "id": f"extra{len(rows)}"})
+    rows = [{**r, "kpi": r.get("kpi") or "Liczba uczestników"} for r in rows]
+    rows[6] = {**rows[6], "kpi": ""}
+    saved = client.put(url, json={"content": rows, "base_revision": section["revision"]}, headers=member)
+    assert saved.status_code == 200, saved.get_json()
+    refused = client.post(
+        f"/api/v1/clusters/{slug}/stages/actions/transitions",
+        json={"action": "submit"},
+        headers={**member, "Accept-Language": "pl"},
+    )
+    assert refused.status_code == 409
+    incomplete = next(u for u in refused.get_json()["error"]["unmet"] if u["code"] == "incomplete")
+    assert incomplete["message"]  # the summary stays, as the contract has it
+    mine = [p for p in incomplete["problems"] if p["item"] == rows[6]["id"]]
+    assert mine == [
+        {
+            "code": "action_without_kpi",
+            "section": "action_plan",
+            "section_title": mine[0]["section_title"],
+            "item": rows[6]["id"],
+            "number": "7",
+            "message": "Działanie 7 nie ma wskaźnika (KPI).",
+        }
+    ]
+    assert mine[0]["section_title"] and mine[0]["section_title"] != "action_plan"
+    html = page(app, accounts, "member", slug)
+    link = f"/c/{slug}/s/action_plan#item-{rows[6]['id']}"
+    assert f'<a href="{link}">Działanie 7 nie ma wskaźnika (KPI).</a>' in html
+    section_page = app.test_client()
+    sign_in(section_page, accounts.email("member", slug))
+    row_page = section_page.get(f"/c/{slug}/s/action_plan").get_data(as_text=True)
+    assert f'id="item-{rows[6]["id"]}"' in row_page

@@ -165,3 +165,14 @@ def test_blocking_problems_are_those_on_blocking_sections_of_the_stage() -> None
     assert blocking_problems(defn, "diagnosis", problems) == []
     with pytest.raises(KeyError):
         blocking_problems(defn, "nope", problems)
+
+
+def test_problems_say_where_the_item_stands() -> None:
+    """'Działanie 7 nie ma wskaźnika': actions by their row, objectives as goal.objective."""
+    goals = [goal("g1", "o1"), goal("g2", "o2", "o3"), goal("g3")]
+    actions = [action("a1", "o1"), action("a2", "o2"), {**action("a3", "o2"), "kpi": ""}]
+    problems = check_strategy(strategy(goals, actions))
+    where = {(p.code, p.item_id): p.position for p in problems}
+    assert where[("goal_without_objective", "g3")] == (3,)
+    assert where[("action_without_kpi", "a3")] == (3,)
+    assert where[("objective_without_action", "o3")] == (2, 2)

@@ -34,7 +34,10 @@ def post_transition(body: dict, slug: str, stage_key: str) -> dict:
         db.session.rollback()
         if refused.decision.forbidden:
             raise ApiError(403, "forbidden") from None
-        unmet = unmet_json(refused.decision.unmet, titles(load_facts(cluster)))
+        facts = load_facts(cluster)
+        stage = next((f for f in facts.facts if f.key == stage_key), None)
+        problems = stage.blocking_problems if stage is not None else ()
+        unmet = unmet_json(refused.decision.unmet, titles(facts), problems)
         raise ApiError(
             409, "guard_failed", _("The stage cannot move on yet."), error_extra={"unmet": unmet}
         ) from None

@@ -86,7 +86,38 @@ def unmet_message(unmet: Unmet, titles: dict[str, str] | None = None) -> str:
     return code
 
 
+def _numbered(problem: Problem) -> str | None:
+    """The sentence naming the item by its row ("Działanie 7 nie ma wskaźnika (KPI)")."""
+    number = ".".join(str(n) for n in problem.position)
+    code = problem.code
+    if code == "goal_without_objective":
+        return _("Strategic goal %(number)s has no operational objective.", number=number)
+    if code == "objective_without_action":
+        return _("Operational objective %(number)s is served by no action.", number=number)
+    if code == "action_without_owner":
+        return _("Action %(number)s has no owner organisation.", number=number)
+    if code == "action_without_dates":
+        missing = tuple(problem.param("missing") or ())
+        if missing == ("start",):
+            return _("Action %(number)s has no start date.", number=number)
+        if missing == ("end",):
+            return _("Action %(number)s has no end date.", number=number)
+        return _("Action %(number)s has no start or end date.", number=number)
+    if code == "action_without_kpi":
+        return _("Action %(number)s has no indicator (KPI).", number=number)
+    if code == "action_unknown_objective":
+        return _("Action %(number)s names an operational objective that does not exist.", number=number)
+    if code == "action_end_before_start":
+        return _("Action %(number)s ends before it starts.", number=number)
+    return None
+
+
 def problem_message(problem: Problem) -> str:
+    """One sentence naming the item (by its row number) and what it lacks."""
+    if problem.position:
+        numbered = _numbered(problem)
+        if numbered is not None:
+            return numbered
     code = problem.code
     messages = {
         "goal_without_objective": _("A strategic goal has no operational objective."),
@@ -100,5 +131,30 @@ def problem_message(problem: Problem) -> str:
     return messages.get(code, code)
 
 
-def unmet_json(unmets: tuple[Unmet, ...], titles: dict[str, str] | None = None) -> list[dict]:
-    return [{"code": u.code, "message": unmet_message(u, titles)} for u in unmets]
+def problem_json(problem: Problem, titles: dict[str, str] | None = None) -> dict:
+    """A completeness problem for the API: which section, which item, and the sentence."""
+    titles = titles or {}
+    return {
+        "code": problem.code,
+        "section": problem.section_key,
+        "section_title": titles.get(problem.section_key, problem.section_key),
+        "item": problem.item_id,
+        "number": ".".join(str(n) for n in problem.position) or None,
+        "message": problem_message(problem),
+    }
+
+
+def unmet_json(
+    unmets: tuple[Unmet, ...],
+    titles: dict[str, str] | None = None,
+    problems: tuple[Problem, ...] | list[Problem] = (),
+) -> list[dict]:
+    """`[{"code", "message"}]` (docs/api.md); the `incomplete` entry also lists each
+    problem with its section and item, so a client can point at the row."""
+    entries = []
+    for u in unmets:
+        entry: dict = {"code": u.code, "message": unmet_message(u, titles)}
+        if u.code == "incomplete" and problems:
+            entry["problems"] = [problem_json(p, titles) for p in problems]
+        entries.append(entry)
+    return entries

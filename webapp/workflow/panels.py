@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask import url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
-from webapp.models import Cluster
 from webapp.collation import polish_sorted
+from webapp.models import Cluster
 from webapp.workflow.facts import ClusterFacts, current_signoffs, load_facts
 from webapp.workflow.messages import problem_message, unmet_message
+from workflows.completeness import Problem
 from workflows.roles import Role
 from workflows.stages import REASON_REQUIRED, Decision
 from workflows.status import StageNote, StrategyStatus, strategy_status
@@ -28,11 +30,28 @@ class Button:
     why_not: list[str]
 
 
+@dataclass(frozen=True)
+class ProblemLine:
+    message: str
+    section_title: str
+    link: str
+
+
+def problem_line(slug: str, problem: Problem, names: dict[str, str]) -> ProblemLine:
+    anchor = f"item-{problem.item_id}" if problem.item_id else None
+    return ProblemLine(
+        message=problem_message(problem),
+        section_title=names.get(problem.section_key, ""),
+        link=url_for("sections.view", slug=slug, key=problem.section_key, _anchor=anchor),
+    )
+
+
 @dataclass
 class StagePanel:
     waiting: list[str]
     buttons: list[Button]
-    problems: list[str] = field(default_factory=list)
+    #: Completeness problems: each names its item and links to its row.
+    problems: list[ProblemLine] = field(default_factory=list)
     #: Open objections that block the stage, to link to (rows of comments.queries).
     objections: list = field(default_factory=list)
     #: Open proposals on the stage's sections, (section key, count): shown, never blocking.
@@ -109,7 +128,7 @@ def stage_panels(
         panels[key] = StagePanel(
             waiting=[unmet_message(u, names) for u in stage.waiting],
             buttons=[_button(d, names) for d in stage.actions],
-            problems=[problem_message(p) for p in stage.problems],
+            problems=[problem_line(cluster.slug, p, names) for p in stage.problems],
             objections=objections.get(stage_ids.get(key), []),
             proposals=proposals.get(stage_ids.get(key), []),
             needs_review=stage.needs_review,

@@ -8,6 +8,7 @@ an edit elsewhere; Word's HTML is pasted as structure, without its styles.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -211,32 +212,8 @@ def test_open_and_save_makes_no_revision(live_server, page):
         assert after["content"] == text.replace("\r\n", "\n"), name
 
 
-WORD_HTML = """<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:w="urn:schemas-microsoft-com:office:word">
-<head><meta name=Generator content="Microsoft Word 15"><style><!-- p.MsoNormal {mso-style-parent:"";
-font-family:"Calibri",sans-serif;} --></style><!--[if gte mso 9]><xml><w:WordDocument><w:View>Normal</w:View>
-</w:WordDocument></xml><![endif]--></head>
-<body lang=PL style='tab-interval:35.4pt'><!--StartFragment-->
-<h2 style='mso-margin-top-alt:auto'><span style='font-family:"Calibri Light";color:#2F5496'>Analiza rynku</span></h2>
-<p class=MsoNormal style='margin-bottom:0cm'><span style='font-size:11.0pt;color:red;mso-ansi-language:PL'>Rynek
-rośnie o <b style='mso-bidi-font-weight:normal'>12% rocznie</b><o:p></o:p></span></p>
-<!-- komentarz redakcyjny, który ma zniknąć -->
-<p class=MsoListParagraphCxSpFirst style='text-indent:-18.0pt;mso-list:l0 level1 lfo1'><![if !supportLists]><span
-style='font-family:Symbol;mso-fareast-font-family:Symbol'><span style='mso-list:Ignore'>·<span
-style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp;&nbsp; </span></span></span><![endif]>eksport</p>
-<p class=MsoListParagraphCxSpMiddle style='margin-left:72.0pt;mso-list:l0 level2 lfo1'><![if !supportLists]><span
-style='font-family:"Courier New"'><span style='mso-list:Ignore'>o<span
-style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp; </span></span></span><![endif]>do Niemiec</p>
-<p class=MsoListParagraphCxSpLast style='text-indent:-18.0pt;mso-list:l0 level1 lfo1'><![if !supportLists]><span
-style='font-family:Symbol'><span style='mso-list:Ignore'>·<span style='font:7.0pt "Times New Roman"'>&nbsp;
-</span></span></span><![endif]>usługi</p>
-<table class=MsoTableGrid border=1 cellspacing=0 cellpadding=0 style='border-collapse:collapse;mso-yfti-tbllook:1184'>
-<tr style='mso-yfti-irow:0'><td width=200 valign=top style='width:150pt;background:#D9E2F3'><p class=MsoNormal>
-<b>Rok</b></p></td><td width=200 style='width:150pt'><p class=MsoNormal><b>Przychody</b></p></td></tr>
-<tr><td width=200><p class=MsoNormal>2025</p></td><td width=200><p class=MsoNormal align=right
-style='text-align:right'><span style='color:#C00000'>1 450 000 zł</span></p></td></tr>
-</table>
-<p class=MsoNormal><img width=20 height=20 src="file:///C:/Users/x/image001.png">Koniec.</p>
-<!--EndFragment--></body></html>"""
+#: A fragment copied from Word (Windows, Word 365): styles, mso- lists, conditional comments.
+WORD_HTML = (Path(__file__).parent / "word_paste.html").read_text(encoding="utf-8")
 
 PASTE = """([html]) => {
   const target = document.getElementById("wysiwyg-editor");

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from typing import Any, Protocol
 
-from worker.renderer import render_strategy
+from worker.renderer import render_strategy, reusing_parses
 from worker.renderer.contents import Placeholders, entry_titles
 
 log = logging.getLogger(__name__)
@@ -89,16 +89,17 @@ def render_paginated(
         if progress is not None:  # one step for the page: the sections are written again, numbered
             progress(70 + percent * 3 // 10, "page_numbers")
 
-    draft = render_strategy(snapshot, first_pass, pages=Placeholders(), template=template)
-    try:
-        if progress is not None:
-            progress(60, "layout")
-        outline = heading_pages(convert(draft))
-    except Exception:  # the layout is a nicety: without it the contents have no numbers
-        log.exception("laying the document out for its page numbers failed")
-        return render_strategy(snapshot, second_pass, template=template)
-    pages = match_pages(entry_titles(draft), outline)
-    return render_strategy(snapshot, second_pass, pages=pages, template=template)
+    with reusing_parses():
+        draft = render_strategy(snapshot, first_pass, pages=Placeholders(), template=template)
+        try:
+            if progress is not None:
+                progress(60, "layout")
+            outline = heading_pages(convert(draft))
+        except Exception:  # the layout is a nicety: without it the contents have no numbers
+            log.exception("laying the document out for its page numbers failed")
+            return render_strategy(snapshot, second_pass, template=template)
+        pages = match_pages(entry_titles(draft), outline)
+        return render_strategy(snapshot, second_pass, pages=pages, template=template)
 
 
 @contextmanager
@@ -124,14 +125,16 @@ def paginated(
         if progress is not None:
             progress(70 + percent * 3 // 10, step)
 
-    draft = render_strategy(snapshot, first_pass, pages=Placeholders(), template=template)
-    if progress is not None:
-        progress(60, "layout")
     with ExitStack() as stack:
-        try:
-            laid: Laid | None = stack.enter_context(lay_out(draft))
-        except Exception:  # the layout is a nicety: without it the contents have no numbers
-            log.exception("laying the document out for its page numbers failed")
-            laid = None
-        pages = laid.pages if laid is not None else None
-        yield render_strategy(snapshot, second_pass, pages=pages, template=template), laid
+        with reusing_parses():  # the second rendering parses no Markdown again
+            draft = render_strategy(snapshot, first_pass, pages=Placeholders(), template=template)
+            if progress is not None:
+                progress(60, "layout")
+            try:
+                laid: Laid | None = stack.enter_context(lay_out(draft))
+            except Exception:  # the layout is a nicety: without it the contents have no numbers
+                log.exception("laying the document out for its page numbers failed")
+                laid = None
+            pages = laid.pages if laid is not None else None
+            final = render_strategy(snapshot, second_pass, pages=pages, template=template)
+        yield final, laid

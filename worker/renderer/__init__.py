@@ -51,8 +51,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from worker.renderer.document import build_document
+from worker.renderer.markdown_docx import reusing_parses
 
-__all__ = ["render_strategy"]
+__all__ = ["render_strategy", "reusing_parses"]
 
 
 def render_strategy(

@@ -7,6 +7,7 @@ one detached ``w:body`` element (plain lxml, fast), tracking only what later par
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 from collections.abc import Callable, Mapping, Sequence
@@ -63,6 +64,21 @@ EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
 _EMU_PER_TWIP = 635
 _DRAFT_COLOUR = "C00000"
 _SUBTLE = "595959"
+#: The last charts drawn, by their data: the worker renders a document twice (placeholder
+#: page numbers, then the real ones: worker/paginate.py) and drawing them was the larger
+#: part of a rendering. Same data, same PNG bytes, so the output is unchanged.
+_CHARTS: dict[tuple, bytes] = {}
+_CHARTS_KEPT = 4
+
+
+def _drawn(key: tuple, draw: Callable[[], bytes]) -> bytes:
+    png = _CHARTS.get(key)
+    if png is None:
+        png = draw()
+        if len(_CHARTS) >= _CHARTS_KEPT:
+            _CHARTS.pop(next(iter(_CHARTS)))
+        _CHARTS[key] = png
+    return png
 
 
 def _moment(value: object) -> datetime:
@@ -372,12 +388,16 @@ class StrategyDocument:
         for number, section in enumerate(plans):
             rows = structured.gantt_rows(structured.action_rows(section.get("content")))
             if any(start and end for _, start, end in rows):
-                png = figures.gantt(rows, self.labels["gantt_title"], fmt="png")
+                title = self.labels["gantt_title"]
+                draw = functools.partial(figures.gantt, rows, title, fmt="png")
+                png = _drawn(("gantt", tuple(rows), title), draw)
                 pictures[f"gantt{number}"] = self._inline(png, TEXT_WIDTH, TEXT_HEIGHT, "gantt")
         counts = annexes.organisation_counts(annexes.organisations(self.snap))
         if counts:
             title = self.labels["members_chart_title"]
-            png = figures.organisation_mix(counts, self.kinds, fmt="png", title=title)
+            key = ("members", tuple(counts.items()), tuple(self.kinds.items()), title)
+            draw = functools.partial(figures.organisation_mix, counts, self.kinds, fmt="png", title=title)
+            png = _drawn(key, draw)
             pictures["members"] = self._inline(png, TEXT_WIDTH, TEXT_HEIGHT // 2, "members")
         return pictures
 

@@ -10,7 +10,9 @@ markdown-it then hands it over as text, which is printed as it was typed.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from lxml import etree
 from markdown_it import MarkdownIt
@@ -54,6 +56,34 @@ HEADER_FILL = "DCE6F2"
 _ALIGN = {"text-align:left": "left", "text-align:right": "right", "text-align:center": "center"}
 
 
+#: The parses of the Markdown sources met while ``reusing_parses`` is open, by source.
+_PARSED: ContextVar[dict[str, list[Token] | None] | None] = ContextVar("parsed_markdown", default=None)
+
+
+@contextmanager
+def reusing_parses() -> Iterator[None]:
+    """Parse each Markdown source once across the renderings made inside the block.
+
+    Why: the worker renders a document twice (placeholder page numbers, then the real
+    ones: worker/paginate.py) and parsing the Markdown was half of a rendering. The
+    tokens are only read, so the same ones serve both; they are let go with the block.
+    """
+    reset = _PARSED.set({})
+    try:
+        yield
+    finally:
+        _PARSED.reset(reset)
+
+
+def _parse(md: MarkdownIt, source: str) -> list[Token] | None:
+    parsed = _PARSED.get()
+    if parsed is None:
+        return markup.parse(md, source)
+    if source not in parsed:
+        parsed[source] = markup.parse(md, source)
+    return parsed[source]
+
+
 def make_parser() -> MarkdownIt:
     """The studio's Markdown dialect (``workflows.markup``): GFM tables, raw HTML off, bounded cost."""
     return markup.make_parser()
@@ -88,7 +118,7 @@ class MarkdownRenderer:
 
     def render(self, parent: Element, source: str, heading_base: int = 2) -> None:
         """Append ``source``'s blocks to ``parent``; Markdown ``#`` sits below ``heading_base``."""
-        tokens = markup.parse(self.md, source)
+        tokens = _parse(self.md, source)
         if tokens is None:  # nested past any sense: kept whole, as plain text
             self._plain(parent, source)
             return

@@ -287,3 +287,42 @@ def test_a_page_without_csrf_is_refused(client, accounts):
     sign_in(client, accounts.email("member", SLUG))
     response = client.post(f"/c/{SLUG}/s/{KEY}/proposals", data={"base_revision": 0, "text": "x"})
     assert response.status_code in (400, 403)
+
+
+def test_a_conflict_on_the_page_is_resolved_on_screen(client, accounts, member, other_member, app):
+    base = current(client, member)
+    lines = base["content"].split("\n")
+    pid = propose(client, member, "\n".join(["ZMIANA A", *lines[1:]]), base["revision"]).get_json()["id"]
+    body = {"content": "\n".join(["ZMIANA B", *lines[1:]]), "base_revision": base["revision"]}
+    assert client.put(section_url(), json=body, headers=other_member).status_code == 200
+    page = f"/c/{SLUG}/s/{KEY}"
+    sign_in(client, accounts.email("moderator", SLUG))
+    csrf = page_csrf(client, page)
+    conflict = client.post(f"{page}/proposals/{pid}/accept", data={"csrf_token": csrf})
+    assert conflict.status_code == 409
+    html = conflict.get_data(as_text=True)
+    assert 'id="conflict"' in html and f"/proposals/{pid}/accept" in html
+    revision = current(client, member)["revision"]
+    kept = client.post(
+        f"{page}/proposals/{pid}/accept",
+        data={"csrf_token": csrf, "resolution": "both", "theirs_revision": revision},
+    )
+    assert kept.status_code == 302
+    final = current(client, member)["content"]
+    assert "ZMIANA A" in final and "ZMIANA B" in final
+    with app.app_context():
+        assert db.session.get(Proposal, pid).status == "accepted"
+
+
+def test_a_structured_section_is_proposed_from_its_form(client, accounts, app):
+    page = f"/c/{SLUG}/s/swot"
+    sign_in(client, accounts.email("observer", SLUG))
+    assert 'id="propose-content"' in client.get(page + "/proposals/new").get_data(as_text=True)
+    csrf = page_csrf(client, page)
+    content = '{"strengths": ["Silne studia"], "weaknesses": [], "opportunities": [], "threats": []}'
+    bad = client.post(page + "/proposals", data={"csrf_token": csrf, "base_revision": 0, "content": "{"})
+    assert bad.status_code == 422 and 'id="propose-error"' in bad.get_data(as_text=True)
+    made = client.post(page + "/proposals", data={"csrf_token": csrf, "base_revision": 0, "content": content})
+    assert made.status_code == 302
+    html = client.get(page).get_data(as_text=True)
+    assert "diff-table" in html and "Silne studia" in html

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import new_page
 from tests.conftest import api_token, bearer
 
 ANNA = "beata.stepien17@example.org"  # a member of KREA, whose diagnosis is being drafted
@@ -251,3 +252,47 @@ def test_paste_from_word_keeps_structure_and_drops_styles(live_server, page, art
         assert gone not in text, gone
     assert text.rstrip().endswith("Koniec.")
     assert violations == []
+
+
+def test_two_people_in_the_formatted_editor_merge_or_see_the_conflict(live_server, page, browser, artifacts):
+    put(live_server, "Pierwszy akapit.\n\n## Cele\n\nDrugi akapit.\n")
+    other = new_page(browser)
+    try:
+        open_editor(live_server, page)
+        open_editor(live_server, other, BARTEK)
+        # Changes in different paragraphs merge: each editor writes back only what it changed.
+        other.click("#wysiwyg-editor p >> nth=0", position={"x": 1, "y": 4})  # before the first word
+        other.keyboard.type("Wstęp Bartka. ")
+        save_and_wait(other)
+        end_of_text(page)
+        page.keyboard.type(" Dopisek Anny.")
+        save_and_wait(page)
+        expect(page.locator("#save-notice")).to_have_attribute("data-merged", "true")
+        assert stored(live_server)["content"] == (
+            "Wstęp Bartka. Pierwszy akapit.\n\n## Cele\n\nDrugi akapit. Dopisek Anny.\n"
+        )
+
+        # Both change the heading: Anna first; Bartek (still on his revision) sees the conflict.
+        page.click("#wysiwyg-editor h2")
+        page.keyboard.press("End")
+        page.keyboard.type(" Anny")
+        save_and_wait(page)
+        other.click("#wysiwyg-editor h2")
+        other.keyboard.press("End")
+        other.keyboard.type(" Bartka")
+        other.click("#save-button")
+        conflict = other.locator("#conflict")
+        expect(conflict).to_be_visible()
+        # Formatted, not Markdown: the heading is a heading on each side.
+        expect(conflict.locator(".conflict-spot .conflict-theirs h2")).to_have_text("Cele Anny")
+        expect(conflict.locator(".conflict-spot .conflict-mine h2")).to_have_text("Cele Bartka")
+        assert "##" not in conflict.locator(".conflict-spot").inner_text()
+        other.screenshot(path=str(artifacts / "wysiwyg-conflict.png"), full_page=True)
+        with other.expect_navigation():
+            other.click("#keep-both")
+        expect(other.locator("#save-notice")).to_be_visible()
+        text = stored(live_server)["content"]
+        assert "## Cele Anny\n" in text and "## Cele Bartka\n" in text, text
+        expect(other.locator("#wysiwyg-editor h2")).to_have_count(2)
+    finally:
+        other.context.close()

@@ -283,6 +283,12 @@ def _conflict_view(section: Section, conflict: SaveConflict, base_revision: int,
         }
         for c in conflict.conflicts
     ]
+    if kind == "text":
+        # People compare formatted text (the editor shows no Markdown): each side rendered.
+        for spot in spots:
+            for side in ("base", "theirs", "mine"):
+                if isinstance(spot[side], str) and spot[side].strip():
+                    spot[side + "_html"] = render_markdown(spot[side])
     return {
         "revision": conflict.revision,
         "base_revision": base_revision,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,9 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from webapp.access import cluster_for
+from webapp.clusters.queries import definition_of
+from webapp.collation import polish
 from webapp.extensions import db
 from webapp.inputs import query_int
 from webapp.models import AuditEvent, User
+from webapp.workflow.audit_subjects import audit_subject
 from webapp.workflow.forms import SignOffForm, TransitionForm
 from webapp.workflow.messages import unmet_message
 from webapp.workflow.operations import SignOffRefused, TransitionRefused, sign_off, transition
@@ -109,8 +113,15 @@ def audit(slug: str):
         .join(AuditEvent, AuditEvent.actor_id == User.id)
         .where(AuditEvent.cluster_id == cluster.id)
         .distinct()
-        .order_by(User.name)
+        .order_by(polish(User.name))
     ).all()
     return render_template(
-        "workflow/audit.html", cluster=cluster, events=events, actors=actors, verb=verb, actor=actor
+        "workflow/audit.html",
+        cluster=cluster,
+        events=events,
+        actors=actors,
+        verb=verb,
+        actor=actor,
+        subject_of=lambda event: audit_subject(event, cluster, definition, lang),
     )
+    definition, lang = definition_of(cluster), str(get_locale())

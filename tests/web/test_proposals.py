@@ -326,3 +326,12 @@ def test_a_structured_section_is_proposed_from_its_form(client, accounts, app):
     assert made.status_code == 302
     html = client.get(page).get_data(as_text=True)
     assert "diff-table" in html and "Silne studia" in html
+
+
+def test_history_says_who_accepted_a_proposal(client, accounts, observer, moderator):
+    base = current(client, observer)
+    pid = propose(client, observer, base["content"] + "\nDopisek.\n", base["revision"]).get_json()["id"]
+    assert client.post(f"/api/v1/proposals/{pid}/accept", headers=moderator).status_code == 200
+    sign_in(client, accounts.email("member", SLUG))
+    html = client.get(f"/c/{SLUG}/s/{KEY}/history").get_data(as_text=True)
+    assert html.count('class="small text-secondary accepted-by"') == 1

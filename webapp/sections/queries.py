@@ -29,7 +29,7 @@ def revisions(section: Section, before: int | None = None, limit: int = PAGE_SIZ
     query = (
         select(SectionRevision)
         .where(SectionRevision.section_id == section.id)
-        .options(joinedload(SectionRevision.author))
+        .options(joinedload(SectionRevision.author), joinedload(SectionRevision.accepted_by))
         .order_by(SectionRevision.number.desc())
         .limit(limit)
     )

@@ -33,10 +33,10 @@ ACTION_DONE = {
     "approve": _l("The stage is approved."),
     "return": _l("The stage is returned for more work."),
     "reopen": _l("The stage is reopened."),
+    "confirm": _l("The stage is confirmed as it stands."),
 }
 
 
-    "confirm": _l("The stage is confirmed as it stands."),
 @bp.post("/stages/<stage_key>/transitions")
 def stage_transition(slug: str, stage_key: str):
     cluster, role = cluster_for(slug)
@@ -115,6 +115,7 @@ def audit(slug: str):
         .distinct()
         .order_by(polish(User.name))
     ).all()
+    definition, lang = definition_of(cluster), str(get_locale())
     return render_template(
         "workflow/audit.html",
         cluster=cluster,
@@ -124,4 +125,3 @@ def audit(slug: str):
         actor=actor,
         subject_of=lambda event: audit_subject(event, cluster, definition, lang),
     )
-    definition, lang = definition_of(cluster), str(get_locale())

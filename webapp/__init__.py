@@ -69,6 +69,7 @@ def _register_features(app: Flask) -> None:
     from webapp.comments import init_app as init_comments
     from webapp.documents.views import bp as documents_bp
     from webapp.meetings.views import bp as meetings_bp
+    from webapp.polls.views import bp as polls_bp
     from webapp.proposals.views import bp as proposals_bp
     from webapp.publication.views import bp as publication_bp
     from webapp.sections.views import bp as sections_bp
@@ -83,6 +84,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(clusters_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(polls_bp)
     app.register_blueprint(stats_bp)
     app.register_blueprint(workflow_bp)
     app.register_blueprint(sections_bp)

@@ -133,6 +133,16 @@ CLUSTER: dict[str, Permission] = {
     "proposals.accept": P.VIEW_CLUSTER,  # workflows.proposals decides (403/409)
     "proposals.reject": P.VIEW_CLUSTER,
     "proposals.withdraw": P.VIEW_CLUSTER,
+    "polls.index": P.VIEW_CLUSTER,
+    "polls.new": P.MANAGE_POLLS,
+    "polls.detail": P.VIEW_CLUSTER,
+    "polls.vote": P.VIEW_CLUSTER,  # workflows.polls.may_vote decides (403 for observers)
+    "polls.close": P.MANAGE_POLLS,
+    "polls.apply": P.MANAGE_POLLS,
+    "polls.projector": P.VIEW_CLUSTER,
+    "polls.live": P.VIEW_CLUSTER,
+    "api.post_poll": P.MANAGE_POLLS,
+    "api.list_polls": P.VIEW_CLUSTER,
 }
 #: Cluster routes where the engine or authorship decides further (403/409 inside).
 DECIDED_INSIDE = {
@@ -146,6 +156,7 @@ DECIDED_INSIDE = {
     "proposals.accept",
     "proposals.reject",
     "proposals.withdraw",
+    "polls.vote",
 }
 #: Routes that remove what they name: a second allowed person may find it gone (404).
 DESTRUCTIVE = {
@@ -169,6 +180,10 @@ OBJECT = {
     "api.accept_proposal",
     "api.reject_proposal",
     "api.withdraw_proposal",
+    "api.get_poll",
+    "api.put_vote",
+    "api.post_close",
+    "api.get_results",
 }
 #: Bodies that pass validation, so the answer is about permission, not about the body.
 API_BODIES = {
@@ -190,6 +205,8 @@ API_BODIES = {
     "api.post_publication": {"document_id": 1},
     "api.post_proposal": {"content": "Proponowany tekst", "base_revision": 0},
     "api.reject_proposal": {"reason": "Nie pasuje"},
+    "api.post_poll": {"question": "Co najpierw?", "kind": "choice", "options": [{"label": "A"}, {"label": "B"}]},
+    "api.put_vote": {"choices": [1]},
 }
 
 DENIED = "denied"  # 403 (or 404 outside the cluster)
@@ -253,6 +270,8 @@ def _objects(app, slug: str) -> dict:  # noqa: ANN001
         Document,
         Meeting,
         Membership,
+        Poll,
+        PollOption,
         Proposal,
         Section,
         User,
@@ -290,7 +309,9 @@ def _objects(app, slug: str) -> dict:  # noqa: ANN001
             content="Proponowany tekst",
             author_id=author.id,
         )
-        db.session.add_all([comment, document, proposal])
+        poll = Poll(cluster_id=cluster.id, question="Co najpierw?", kind="choice", voter="organisation")
+        poll.options = [PollOption(position=0, label="A"), PollOption(position=1, label="B")]
+        db.session.add_all([comment, document, proposal, poll])
         # A spare token of the admin's for the revocation probes, so that no principal
         # revokes the token its own API probes use.
         admin = db.session.scalar(select(User).where(User.is_admin.is_(True)))
@@ -312,6 +333,7 @@ def _objects(app, slug: str) -> dict:  # noqa: ANN001
             "attendance_id": attendance.id,
             "comment_id": comment.id,
             "proposal_id": proposal.id,
+            "poll_id": poll.id,
             "document_id": document.id,
             "membership_id": observer.id,
             "number": 1,

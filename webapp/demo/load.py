@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import yaml
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from webapp import audit_trail
 from webapp.auth.passwords import hash_password
@@ -22,9 +22,11 @@ from webapp.demo.people import ascii_slug, person_name
 from webapp.extensions import db
 from webapp.models import (
     Attendance,
+    AuditEvent,
     Cluster,
     Meeting,
     Membership,
+    Notification,
     Organisation,
     Section,
     SectionRevision,
@@ -55,6 +57,39 @@ LEFT_EMPTY = {"krea": {"swot", "context"}, "e-medycyna": {"kpi"}}
 # One initiating conference in October 2013, six workshops up to March 2014 (the deck).
 CONFERENCE_DAYS = {"makros": 8, "e-medycyna": 10, "mak": 15, "krea": 17, "klaster-chemiczny": 22}
 WORKSHOP_MONTHS = [(2013, 11), (2013, 12), (2014, 1), (2014, 2), (2014, 2), (2014, 3)]
+#: What each workshop worked on (sections), in the order of the workshops.
+WORKSHOP_TOPICS = [
+    ("profile", "members"),
+    ("context", "swot"),
+    ("vision", "mission"),
+    ("goals",),
+    ("action_plan", "financing"),
+    ("governance", "risks", "kpi", "summary"),
+]
+#: The demo's own calendar (2013–14), so its history, signatures and activity chart read as that time
+#: and not as the day the demo was loaded: each stage is submitted after its last workshop and approved
+#: a few days later; the next stage opens on that approval. Signatures follow the last submission.
+STAGE_CALENDAR = [  # (submitted, approved) by stage position
+    (datetime(2014, 1, 7, 11, 0, tzinfo=UTC), datetime(2014, 1, 10, 13, 0, tzinfo=UTC)),
+    (datetime(2014, 2, 26, 11, 0, tzinfo=UTC), datetime(2014, 3, 3, 13, 0, tzinfo=UTC)),
+    (datetime(2014, 3, 27, 11, 0, tzinfo=UTC), datetime(2014, 3, 31, 13, 0, tzinfo=UTC)),
+    (datetime(2014, 4, 1, 11, 0, tzinfo=UTC), datetime(2014, 4, 14, 13, 0, tzinfo=UTC)),
+]
+SIGNING_STARTS = datetime(2014, 4, 2, 9, 0, tzinfo=UTC)
+
+
+def conference_day(slug: str) -> datetime:
+    return datetime(2013, 10, CONFERENCE_DAYS[slug], 8, 0, tzinfo=UTC)
+
+
+def workshop_day(slug: str, number: int) -> datetime:
+    year, month = WORKSHOP_MONTHS[number - 1]
+    return datetime(year, month, 4 + (CONFERENCE_DAYS[slug] + number * 3) % 20, 9, 0, tzinfo=UTC)
+
+
+def founded(slug: str) -> datetime:
+    """The day the cluster was set up in the studio: three weeks before its conference."""
+    return conference_day(slug) - timedelta(weeks=3)
 
 
 def demo_password() -> str:
@@ -82,8 +117,28 @@ def load_demo() -> bool:
         _members(cluster, spec["slug"], orgs, reps, agency, password_hash, index)
         _strategy(cluster, admin)
         _meetings(cluster, spec)
+        _founded(cluster)
     db.session.flush()
     return True
+
+
+def _founded(cluster: Cluster) -> None:
+    """The cluster, its people and what was said of them (audit trail, notifications) date from its
+    founding in 2013, not from the day the demo was loaded."""
+    when = founded(cluster.slug)
+    cluster.created_at = when
+    db.session.execute(update(Membership).where(Membership.cluster_id == cluster.id).values(created_at=when))
+    db.session.execute(
+        update(AuditEvent)
+        .where(
+            AuditEvent.cluster_id == cluster.id,
+            AuditEvent.verb.in_(("cluster.create", "member.add", "member.role")),
+        )
+        .values(created_at=when)
+    )
+    notifications = update(Notification).where(Notification.cluster_id == cluster.id)
+    db.session.execute(notifications.values(created_at=when))
+    db.session.execute(update(Meeting).where(Meeting.cluster_id == cluster.id).values(created_at=when))
 
 
 def _representatives(orgs: dict[str, Organisation], password_hash: str) -> dict[str, User]:
@@ -137,9 +192,15 @@ def _strategy(cluster: Cluster, admin: User) -> None:
         .order_by(User.id)
     ).all()
     states = dict(zip([s.key for s in stages], progress["states"], strict=True))
-    when = datetime(2014, 3, 20, 10, 0, tzinfo=UTC)
+    workshop_of = {key: n for n, keys in enumerate(WORKSHOP_TOPICS, start=1) for key in keys}
     for i, section in enumerate(sorted(sections, key=lambda s: s.position)):
         stage_key = next(s.key for s in stages if s.id == section.stage_id)
+        # Written up two days after the workshop that worked on it, once its stage was open.
+        stage = next(s for s in stages if s.id == section.stage_id)
+        workshop = workshop_of.get(section.key, len(WORKSHOP_TOPICS))
+        when = workshop_day(cluster.slug, workshop) + timedelta(days=2)
+        if stage.position > 0:
+            when = max(when, STAGE_CALENDAR[stage.position - 1][1] + timedelta(days=1))
         if states[stage_key] == "locked" or section.key in LEFT_EMPTY.get(cluster.slug, ()):
             continue
         if section.key not in content:
@@ -161,29 +222,41 @@ def _strategy(cluster: Cluster, admin: User) -> None:
         )
     for stage in stages:
         stage.state = states[stage.key]
+        submitted, approved = STAGE_CALENDAR[min(stage.position, len(STAGE_CALENDAR) - 1)]
+        opened = STAGE_CALENDAR[stage.position - 1][1] if stage.position > 0 else founded(cluster.slug)
+        stage.updated_at = opened
         if stage.state != "locked" and stage.position > 0:
-            audit_trail.record("stage.open", cluster, subject=stage.key, actor=moderator)
+            _dated(audit_trail.record("stage.open", cluster, subject=stage.key, actor=moderator), opened)
         if stage.state in ("in_review", "approved"):
-            audit_trail.record("stage.submit", cluster, subject=stage.key, actor=writers[0])
+            submit = audit_trail.record("stage.submit", cluster, subject=stage.key, actor=writers[0])
+            _dated(submit, submitted)
+            stage.updated_at = submitted
         if stage.state == "approved":
-            audit_trail.record("stage.approve", cluster, subject=stage.key, actor=moderator)
+            _dated(audit_trail.record("stage.approve", cluster, subject=stage.key, actor=moderator), approved)
+            stage.updated_at = approved
     signers = [w for w in [moderator, *writers] if w.organisation_id][: progress["signoffs"]]
     _sign(cluster, signers)
+
+
+def _dated(entry: AuditEvent, when: datetime) -> None:
+    entry.created_at = when
 
 
 def _sign(cluster: Cluster, signers: list[User]) -> None:
     # Sign in an order that covers every kind of organisation early (the quorum needs it).
     kinds_first = sorted(signers, key=lambda u: (u.organisation.kind == "enterprise", u.id))
-    for user in kinds_first:
+    for index, user in enumerate(kinds_first):
+        when = SIGNING_STARTS + timedelta(days=index, hours=index % 3)  # one a day, before the adoption
         db.session.add(
             SignOff(
                 cluster_id=cluster.id,
                 organisation_id=user.organisation_id,
                 user_id=user.id,
                 round=cluster.signoff_round,
+                created_at=when,
             )
         )
-        audit_trail.record("signoff", cluster, subject=user.organisation.name, actor=user)
+        audit_trail.record("signoff", cluster, subject=user.organisation.name, actor=user).created_at = when
 
 
 def _meetings(cluster: Cluster, spec: dict) -> None:
@@ -193,7 +266,7 @@ def _meetings(cluster: Cluster, spec: dict) -> None:
         kind="conference",
         number=None,
         title=f"Konferencja inicjująca współpracę – {cluster.name}",
-        starts_at=datetime(2013, 10, CONFERENCE_DAYS[slug], 8, 0, tzinfo=UTC),
+        starts_at=conference_day(slug),
         place="Warszawa, ul. Jagiellońska 74",
         held=True,
         head_count=spec["conference_participants"],
@@ -204,22 +277,13 @@ def _meetings(cluster: Cluster, spec: dict) -> None:
     people = db.session.scalars(
         select(User).join(Membership).where(Membership.cluster_id == cluster.id).order_by(User.id)
     ).all()
-    topics = [
-        ("profile", "members"),
-        ("context", "swot"),
-        ("vision", "mission"),
-        ("goals",),
-        ("action_plan", "financing"),
-        ("governance", "risks", "kpi", "summary"),
-    ]
-    for number, ((year, month), keys) in enumerate(zip(WORKSHOP_MONTHS, topics, strict=True), start=1):
-        day = 4 + (CONFERENCE_DAYS[slug] + number * 3) % 20
+    for number, keys in enumerate(WORKSHOP_TOPICS, start=1):
         meeting = Meeting(
             cluster_id=cluster.id,
             kind="workshop",
             number=number,
             title=f"Warsztat {number}",
-            starts_at=datetime(year, month, day, 9, 0, tzinfo=UTC),
+            starts_at=workshop_day(slug, number),
             place="Warszawa, ul. Jagiellońska 74",
             held=True,
             section_keys=list(keys),

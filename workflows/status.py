@@ -21,12 +21,14 @@ from workflows.quorum import QuorumStatus
 from workflows.roles import Role
 from workflows.signoffs import signoff_unmet, withdraw_unmet
 from workflows.stages import (
+    TRANSITIONS,
     Action,
     Decision,
     StageFacts,
     StageState,
     Unmet,
     available_actions,
+    effects_of,
     is_adopted,
     waiting_for,
 )
@@ -166,4 +168,34 @@ def _signing(
         why_not=()
         if adopted
         else tuple(u for u in sign if u.code not in ("role_forbidden", "already_signed")),
+    )
+
+
+@dataclass(frozen=True)
+class Undo:
+    """What a transition will undo, said before it is confirmed."""
+
+    #: Sign-offs that will be voided (organisations must sign again).
+    signatures: int
+    #: Later stages that will be flagged for review, in the definition's order.
+    needs_review: tuple[str, ...]
+    #: The strategy is adopted now and will not be afterwards.
+    adoption_withdrawn: bool
+
+
+def what_it_undoes(
+    definition: WorkflowDefinition,
+    states: Mapping[str, StageState],
+    stage_key: str,
+    action: Action | str,
+    signatures: int,
+) -> Undo:
+    """The consequences of ``action`` on the stage, from the same effects the engine applies."""
+    effects = effects_of(definition, states, stage_key, action)
+    target = TRANSITIONS.get((StageState(states.get(stage_key, StageState.LOCKED)), Action(action)))
+    adopted = is_adopted(definition, states)
+    return Undo(
+        signatures=signatures if effects.void_signoffs else 0,
+        needs_review=effects.needs_review,
+        adoption_withdrawn=adopted and target is not None and target is not StageState.APPROVED,
     )

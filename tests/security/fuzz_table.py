@@ -346,6 +346,7 @@ FILLS: dict[tuple[str, str], Fill] = {
     ("POST", "clusters.delete_member"): NONE,
     ("GET", "workflow.audit"): Fill(query={"verb": _text("section"), "actor": _int(V("user_id"))}),
     ("POST", "workflow.stage_signoff"): NONE,
+    ("GET", "workflow.confirm_reopen"): NONE,
     ("POST", "workflow.stage_transition"): Fill(
         form={"action": _text("return"), "reason": _text("Do poprawy")}
     ),

@@ -81,6 +81,7 @@ CLUSTER: dict[str, Permission] = {
     "workflow.audit": P.VIEW_AUDIT,
     "workflow.stage_signoff": P.VIEW_CLUSTER,  # refused with reasons inside (403 for observers)
     "workflow.stage_transition": P.VIEW_CLUSTER,  # the engine decides (403/409)
+    "workflow.confirm_reopen": P.RUN_WORKFLOW,  # then the engine: a flash when it may not
     "documents.index": P.VIEW_CLUSTER,
     "documents.generate": P.EXPORT_DRAFT,
     "documents.download": P.VIEW_CLUSTER,

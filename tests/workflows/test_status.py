@@ -8,7 +8,7 @@ from workflows.definition import default_definition
 from workflows.quorum import QuorumStatus
 from workflows.roles import Role
 from workflows.stages import Action, StageFacts, StageState
-from workflows.status import StageNote, strategy_status
+from workflows.status import StageNote, strategy_status, what_it_undoes
 
 DEFN = default_definition()
 L, D, R, A = "locked", "drafting", "in_review", "approved"
@@ -144,3 +144,20 @@ def test_four_eyes_on_the_approve_button(
     assert approve.allowed is allowed
     assert approve.own_submission is own
     assert ("own_submission" in approve.codes) is (not allowed)
+
+
+@pytest.mark.parametrize(
+    ("states", "stage", "action", "signatures", "expected"),
+    [
+        ((A, A, A, A), "approval", "reopen", 9, (9, (), True)),
+        ((A, A, A, D), "goals", "reopen", 4, (4, ("actions", "approval"), False)),
+        ((A, A, D, L), "diagnosis", "reopen", 0, (0, ("goals", "actions"), False)),
+        ((A, A, A, R), "approval", "return", 5, (5, (), False)),
+        ((A, A, A, R), "approval", "approve", 7, (0, (), False)),
+        ((A, A, A, A), "actions", "confirm", 9, (0, (), False)),
+    ],
+)
+def test_what_it_undoes(states, stage: str, action: str, signatures: int, expected) -> None:
+    states_by_key = {k: StageState(s) for k, s in zip(DEFN.stage_keys, states, strict=True)}
+    undo = what_it_undoes(DEFN, states_by_key, stage, action, signatures)
+    assert (undo.signatures, undo.needs_review, undo.adoption_withdrawn) == expected

@@ -13,6 +13,8 @@ from workflows.stages import MAX_REASON
 class TransitionForm(FlaskForm):
     action = HiddenField(validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=MAX_REASON)])
+    #: Set by the confirmation page: reopening is posted only after it said what it undoes.
+    confirmed = HiddenField()
 
 
 class SignOffForm(FlaskForm):

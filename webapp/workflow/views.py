@@ -23,7 +23,8 @@ from webapp.workflow.messages import unmet_message
 from webapp.workflow.operations import SignOffRefused, TransitionRefused, sign_off, transition
 from webapp.workflow.panels import titles
 from workflows.roles import Permission
-from workflows.stages import Action, Unmet
+from workflows.stages import Action, Unmet, available_actions
+from workflows.status import what_it_undoes
 
 bp = Blueprint("workflow", __name__, url_prefix="/c/<slug>")
 
@@ -49,6 +50,9 @@ def stage_transition(slug: str, stage_key: str):
         return back
     if form.action.data not in {a.value for a in Action}:
         abort(422)
+    if form.action.data == Action.REOPEN and form.confirmed.data != "1":
+        # Not from the confirmation page: it says first what reopening will undo.
+        return redirect(url_for("workflow.confirm_reopen", slug=slug, stage_key=stage_key))
     try:
         reason = form.reason.data or ""
         transition(cluster, stage_key, form.action.data, reason, role, actor_id=current_user.id)
@@ -70,6 +74,38 @@ def stage_transition(slug: str, stage_key: str):
         return back
     flash(ACTION_DONE[form.action.data], "success")
     return back
+
+
+@bp.get("/stages/<stage_key>/reopen")
+def confirm_reopen(slug: str, stage_key: str):
+    """Before reopening: what it will undo (sign-offs voided, stages to review, the adoption)."""
+    from webapp.workflow.facts import load_facts
+
+    cluster, role = cluster_for(slug, Permission.RUN_WORKFLOW)
+    facts = load_facts(cluster)
+    if stage_key not in facts.definition.stage_keys:
+        abort(404)
+    back = redirect(url_for("clusters.detail", slug=slug, _anchor=f"stage-{stage_key}"))
+    names = titles(facts)
+    offered = available_actions(facts.definition, facts.facts, stage_key, role, facts.quorum)
+    decision = next((d for d in offered if d.action is Action.REOPEN), None)
+    if decision is None or not decision.allowed:
+        unmet = decision.unmet if decision else (Unmet("invalid_transition"),)
+        for line in unmet:
+            flash(unmet_message(line, names), "warning")
+        return back
+    undo = what_it_undoes(
+        facts.definition, facts.states, stage_key, Action.REOPEN, len(facts.signed_organisation_ids)
+    )
+    return render_template(
+        "workflow/confirm_reopen.html",
+        cluster=cluster,
+        stage_key=stage_key,
+        stage_title=names.get(f"stage:{stage_key}", ""),
+        undo=undo,
+        review_titles=[names.get(f"stage:{k}", "") for k in undo.needs_review],
+        reason="",
+    )
 
 
 @bp.post("/signoffs")

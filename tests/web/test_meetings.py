@@ -257,7 +257,8 @@ def test_moderator_records_people_and_guests(app, client, accounts):
     url = f"/c/makros/meetings/{workshop}"
     page = client.get(url).get_data(as_text=True)
     token = page_csrf(client, url)
-    options = re.findall(r'<option value="(\d+)"', page.split('id="add-person"')[1].split("</form>")[0])
+    # the first option is "— choose —" (0), nobody
+    options = re.findall(r'<option value="([1-9]\d*)"', page.split('id="add-person"')[1].split("</form>")[0])
     assert options, "someone of the cluster is not on the list yet"
     before = _count(app, Attendance, Attendance.meeting_id == workshop)
     assert (

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from webapp.access import memberships_of, require_platform_right
 from webapp.admin.forms import ClusterForm, OrganisationForm, PersonForm, RevokeForm, UserForm
+from webapp.admin.listing import paged
 from webapp.auth import reauth, tokens
 from webapp.auth.operations import lookup_key
 from webapp.clusters.operations import create_cluster
@@ -16,7 +17,8 @@ from webapp.collation import polish
 from webapp.extensions import db
 from webapp.form_flow import flash_redirect, handle_form
 from webapp.models import ApiToken, Cluster, Membership, Organisation, User
-from webapp.people.operations import create_organisation, create_user, update_person
+from webapp.people.invitations import Invited, invite_new
+from webapp.people.operations import create_organisation, update_person
 from workflows.reauth import changes_to_new_person, changes_to_person, person_change_refusal
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -32,13 +34,18 @@ def organisations():
     form = OrganisationForm()
 
     def render(status: int):  # noqa: ANN202
-        rows = db.session.execute(
+        listing = paged(
             select(Organisation, func.count(User.id))
             .outerjoin(User, User.organisation_id == Organisation.id)
             .group_by(Organisation.id)
-            .order_by(Organisation.kind, polish(Organisation.name))
-        ).all()
-        return render_template("admin/organisations.html", form=form, rows=rows), status
+            .order_by(Organisation.kind, polish(Organisation.name)),
+            [Organisation.name, Organisation.city, Organisation.nip],
+            scalars=False,
+        )
+        return (
+            render_template("admin/organisations.html", form=form, rows=listing.rows, listing=listing),
+            status,
+        )
 
     return handle_form(
         form,
@@ -59,6 +66,7 @@ def users():
     form.organisation_id.choices = [
         (o.id, o.name) for o in db.session.scalars(select(Organisation).order_by(polish(Organisation.name)))
     ]
+    form.organisation_id.choices.insert(0, (NO_ORGANISATION, _("(none)")))
     asks = reauth.needed(*SENSITIVE_NEW_PERSON)
     if not asks:
         del form.current  # the password is shown only when it will be asked for
@@ -67,24 +75,54 @@ def users():
         new_rights = changes_to_new_person(is_admin=bool(form.is_admin.data))
         return not asks or reauth.check_field(form.current, *new_rights)
 
-    def render(status: int):  # noqa: ANN202
-        people = db.session.scalars(select(User).order_by(polish(User.name))).all()
-        counts = dict(
-            db.session.execute(select(Membership.user_id, func.count()).group_by(Membership.user_id)).all()
+    def render(status: int, invited: Invited | None = None):  # noqa: ANN202
+        listing = paged(
+            select(User)
+            .outerjoin(Organisation, Organisation.id == User.organisation_id)
+            .order_by(polish(User.name)),
+            [User.name, User.email, Organisation.name],
         )
-        return render_template("admin/users.html", form=form, people=people, counts=counts), status
+        ids = [person.id for person in listing.rows]
+        counts = dict(
+            db.session.execute(
+                select(Membership.user_id, func.count())
+                .where(Membership.user_id.in_(ids))
+                .group_by(Membership.user_id)
+            ).all()
+        )
+        page = render_template(
+            "admin/users.html",
+            form=form,
+            people=listing.rows,
+            counts=counts,
+            listing=listing,
+            invited=invited,
+            invitation_days=current_app.config["INVITATION_LIFETIME"].days,
+        )
+        # A link shown once must not stay in a cache.
+        return page, status, ({"Cache-Control": "no-store"} if invited else {})
 
+    def added(invited: Invited):  # noqa: ANN202
+        if not invited.emailed:  # no mail server: the link is shown this once, to be passed on
+            return render(200, invited)
+        email = invited.user.email
+        sent = _("%(email)s was added: an invitation to set a password was sent there.", email=email)
+        return flash_redirect(sent, url_for("admin.users"))
+
+    # The person sets their own password through a one-time link (webapp/people/invitations.py):
+    # no password typed by the admin, known to two people and sent along some other way.
     return handle_form(
         form,
-        lambda: create_user(
+        lambda: invite_new(
             form.email.data,
             form.name.data,
-            form.password.data,
-            form.organisation_id.data,
-            is_admin=form.is_admin.data,
+            form.organisation_id.data or None,
+            None,
+            current_user,
+            is_admin=bool(form.is_admin.data),
         ),
         checks=password_given,
-        done=lambda _user: flash_redirect(_("Person added."), url_for("admin.users")),
+        done=added,
         render=render,
     )
 

@@ -208,7 +208,8 @@ def _render_detail(
 def _person_form(cluster: Cluster, rows: list[Attendance]) -> PersonAttendanceForm:
     form = PersonAttendanceForm()
     present = {a.user_id for a in rows if a.user_id is not None}
-    form.user_id.choices = [
+    # Starts on "— choose —", not on the first person (who would be added by an unread click).
+    form.user_id.choices = [(0, _("— choose —"))] + [
         (u.id, f"{u.name} ({u.organisation.name})" if u.organisation else u.name)
         for u in cluster_people(cluster)
         if u.id not in present

@@ -46,14 +46,25 @@ def pending(user: User) -> bool:
     return bool(invited) and not accepted
 
 
-def invite_new(email: str, name: str, organisation_id: int | None, cluster: Cluster, by: User) -> Invited:
-    """An account for an address nobody signs in with, and its invitation. The address
-    is checked like any other (create_user: valid, free, no look-alike of an account)."""
+def invite_new(
+    email: str,
+    name: str,
+    organisation_id: int | None,
+    cluster: Cluster | None,
+    by: User,
+    *,
+    is_admin: bool = False,
+) -> Invited:
+    """An account for an address nobody signs in with, and its invitation: to a cluster, or (the
+    agency's people page, ``cluster`` None) to the studio. The address is checked like any other
+    (create_user: valid, free, no look-alike of an account)."""
     name = (name or "").strip() or email.partition("@")[0]
     # A random password nobody knows: the account cannot be signed in to until its owner
     # sets one through the link, and sign-in needs no special case for it.
-    user = create_user(email, name, "", organisation_id, password_hash=hash_password(new_token()))
-    security_log.event("person.invited", person_id=user.id, cluster=cluster.slug)
+    user = create_user(
+        email, name, "", organisation_id, is_admin=is_admin, password_hash=hash_password(new_token())
+    )
+    security_log.event("person.invited", person_id=user.id, cluster=cluster.slug if cluster else "")
     return _issue(user, cluster, by)
 
 
@@ -62,14 +73,14 @@ def invite_again(user: User, cluster: Cluster, by: User) -> Invited:
     return _issue(user, cluster, by)
 
 
-def _issue(user: User, cluster: Cluster, by: User) -> Invited:
+def _issue(user: User, cluster: Cluster | None, by: User) -> Invited:
     now = utcnow()
     _close_open(user, now)
     token = new_token()
     db.session.add(
         Invitation(
             user_id=user.id,
-            cluster_id=cluster.id,
+            cluster_id=cluster.id if cluster is not None else None,
             invited_by_id=by.id,
             token_hash=token_hash(token),
             created_at=now,
@@ -93,11 +104,26 @@ def _close_open(user: User, now) -> None:  # noqa: ANN001
     )
 
 
-def _send(user: User, link: str, cluster: Cluster, by: User) -> None:
+def _send(user: User, link: str, cluster: Cluster | None, by: User) -> None:
     from webapp.notifications.operations import user_language
 
     days = current_app.config["INVITATION_LIFETIME"].days
     with force_locale(user_language(user)):
+        if cluster is None:  # the agency added the person to the studio itself
+            queue_email(
+                user.email,
+                _("Invitation to the strategy studio"),
+                _(
+                    "%(inviter)s made you an account in the strategy studio.\n\n"
+                    "Set your password with this link (it works once, for %(days)s days):\n"
+                    "%(link)s\n\n"
+                    "If you did not expect this e-mail, ignore it: nothing happens without you.",
+                    inviter=by.name,
+                    days=days,
+                    link=link,
+                ),
+            )
+            return
         queue_email(
             user.email,
             _("Invitation to the strategy studio of %(cluster)s", cluster=cluster.name),

@@ -105,6 +105,8 @@ class SignOff(db.Model):
     round: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The document version signed (its number, date and checksum were shown before signing).
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
 
     organisation: Mapped[Organisation] = relationship()
     user: Mapped[User] = relationship()

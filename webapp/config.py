@@ -151,6 +151,8 @@ def load_config() -> dict:
         "SOFFICE_PATH": os.environ.get("SOFFICE_PATH", "") or "soffice",
         "PDF_TIMEOUT": float(os.environ.get("PDF_TIMEOUT", "") or "120"),
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        # A Word file brought back (uploads): larger ones are refused with 413.
+        "UPLOAD_MAX_BYTES": int(os.environ.get("UPLOAD_MAX_BYTES", "") or 6 * 1024 * 1024),
         # flask-smorest: the OpenAPI description, served at /api/v1/openapi.json
         "API_TITLE": "Cluster strategy studio",
         "API_VERSION": "v1",

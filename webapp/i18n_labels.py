@@ -147,6 +147,8 @@ AUDIT_LABELS = {
     "proposal.reject": _l("proposal rejected"),
     "proposal.withdraw": _l("proposal withdrawn"),
     "proposal.outdate": _l("proposal outdated"),
+    "upload.create": _l("Word file brought in"),
+    "upload.import": _l("Word file imported as proposals"),
 }
 
 

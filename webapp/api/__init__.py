@@ -31,6 +31,7 @@ def init_api(app: Flask) -> None:
         sections,
         stats,
         tokens,
+        uploads,
         workflow,
     )
 

@@ -20,6 +20,12 @@ class GenerateForm(FlaskForm):
     pass
 
 
+def _upload_form() -> FlaskForm:
+    from webapp.uploads.views import UploadForm  # the round trip's module imports this one
+
+    return UploadForm()
+
+
 @bp.get("/")
 def index(slug: str):
     cluster, role = cluster_for(slug)
@@ -35,6 +41,7 @@ def index(slug: str):
         documents=rows,
         changes=changes,
         form=GenerateForm(),
+        upload_form=_upload_form(),
         # the button only for those whose click would not be refused (403)
         may_generate=may_ask_for_document(cluster, role),
         STEP_LABELS=STEP_LABELS,
@@ -76,3 +83,7 @@ def download_pdf(slug: str, document_id: int):
     if cluster.slug != slug or document.status != "done" or document.pdf_status != "ready":
         abort(404)
     return pdf_response(document)
+
+
+# The Word round trip's pages (upload, import preview, compare) are routes of this blueprint.
+from webapp.uploads import views as _round_trip  # noqa: E402, F401

@@ -84,8 +84,9 @@ def _cell(paras: Sequence[Para]) -> str:
     return " ".join(_inline(p.spans).strip().replace("\\\n", " ") for p in paras if p.text.strip())
 
 
-def to_markdown(blocks: Sequence[Block]) -> str:
-    """Blocks as the studio's Markdown (``workflows/markup.py``): headings below the section's."""
+def to_markdown(blocks: Sequence[Block], heading_base: int = 2) -> str:
+    """Blocks as the studio's Markdown (``workflows/markup.py``); a Heading ``heading_base + 1``
+    is a ``#`` (the renderer puts Markdown headings below the section's Heading 2)."""
     chunks: list[str] = []
     lists: list[str] = []  # the list item lines being gathered (one chunk)
     list_ids: list[str] = []  # the numbering of the list's top level
@@ -141,7 +142,8 @@ def to_markdown(blocks: Sequence[Block]) -> str:
         elif not text:
             continue
         elif block.heading:
-            chunks.append("#" * max(1, min(6, block.heading - 2)) + " " + _inline(block.spans).strip())
+            marks = "#" * max(1, min(6, block.heading - heading_base))
+            chunks.append(f"{marks} {_inline(block.spans).strip()}")
         elif block.quote:
             chunks.append("> " + text.replace("\\\n", "\\\n> "))
         else:

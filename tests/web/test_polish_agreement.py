@@ -164,3 +164,22 @@ def test_the_stage_notification_carries_the_actors_form(app) -> None:
         made = notify_stage_event(cluster, "diagnosis", "approve", actor)
         assert made and all(n.params["actor_form"] == "feminine" for n in made)
         db.session.rollback()
+
+
+def test_the_audit_page_names_what_each_event_is_about(client, accounts) -> None:
+    sign_in(client, accounts.email("moderator", "makros"))
+    text = _text(client.get("/c/makros/audit?lang=pl").get_data(as_text=True))
+    assert "zatwierdzono etap Diagnoza" in text and "zatwierdzono etap Zatwierdzenie" in text
+    assert not re.search(r"\b(diagnosis|approval|goals|actions)\b", text)
+    member = accounts.email("member", "makros")
+    assert re.search(rf"dodano osobę [^(<]+ \({re.escape(member)}\)", text)
+
+
+def test_the_statistics_say_each_state_of_its_stage(client) -> None:
+    sign_in(client, "admin@example.org")
+    page = client.get("/stats?lang=pl").get_data(as_text=True)
+    table = page[page.index('id="progress-h"') :]
+    table = _text(table[: table.index("</table>")])
+    assert "zatwierdzona" in table and "zatwierdzone" in table
+    csv = client.get("/stats.csv").get_data(as_text=True)
+    assert "zatwierdzona" in csv

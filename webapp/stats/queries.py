@@ -98,6 +98,8 @@ class Stats:
     memberships: int
     activity: list[Week]
     stage_titles: dict[str, object] = field(default_factory=dict)  # key -> Localized
+    #: key -> StageDef, so what is said of a stage agrees with its Polish title.
+    stage_defs: dict[str, object] = field(default_factory=dict)
 
     @property
     def conference_participants(self) -> int:
@@ -182,15 +184,18 @@ def compute(cluster_ids: list[int] | None = None) -> Stats:
     _meetings(figures, ids)
     _stages(figures, ids)
     stage_titles: dict[str, object] = {}
+    stage_defs: dict[str, object] = {}
     for cluster in clusters:
         for stage in definition_of(cluster).stages:
             stage_titles.setdefault(stage.key, stage.title)
+            stage_defs.setdefault(stage.key, stage)
     return Stats(
         clusters=list(figures.values()),
         organisations=organisations,
         memberships=memberships,
         activity=_activity(ids),
         stage_titles=stage_titles,
+        stage_defs=stage_defs,
     )
 
 

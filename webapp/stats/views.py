@@ -17,7 +17,7 @@ from webapp.access import cluster_for
 from webapp.csv_export import csv_bytes
 from webapp.downloads import content_disposition
 from webapp.extensions import login_manager
-from webapp.i18n_labels import ORGANISATION_KIND_LABELS, STAGE_STATE_LABELS
+from webapp.i18n_labels import ORGANISATION_KIND_LABELS, STAGE_STATE_LABELS, stage_state_label
 from webapp.meetings.operations import default_title
 from webapp.meetings.queries import MeetingRow, meetings_of
 from webapp.models import Cluster
@@ -184,7 +184,7 @@ def _csv(stats: Stats, filename: str) -> Response:
                 c.participants,
                 c.workshops_held,
                 c.workshops_planned,
-                *[str(STAGE_STATE_LABELS.get(states.get(key, ""), "")) for key in keys],
+                *[stage_state_label(states.get(key, ""), stats.stage_defs.get(key)) for key in keys],
             ]
         )
     rows.append(

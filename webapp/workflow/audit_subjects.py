@@ -1,10 +1,13 @@
 """What the audit page says an event was about: titles and names, never the keys stored.
 
 The trail stores a subject as the operation gave it (a stage key, ``section#comment``, a
-slug, ``v3``) so it stays exact whatever the language; people read it through this.
+slug, ``v3``, a member's e-mail address) so it stays exact whatever the language; people
+read it through this.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from flask_babel import gettext as _
 
@@ -15,8 +18,17 @@ from workflows.definition import WorkflowDefinition
 _STAGE_VERBS = ("stage.", "signoff.void")
 
 
-def audit_subject(event: AuditEvent, cluster: Cluster, definition: WorkflowDefinition, lang: str) -> str:
+def audit_subject(
+    event: AuditEvent,
+    cluster: Cluster,
+    definition: WorkflowDefinition,
+    lang: str,
+    names: Mapping[str, str] | None = None,
+) -> str:
+    """`names`: people's names by e-mail address, for the membership events' subjects."""
     subject = event.subject or ""
+    if event.verb.startswith("member.") and names and subject in names:
+        return f"{names[subject]} ({subject})"
     if event.verb.startswith(_STAGE_VERBS):
         try:
             return definition.stage(subject).title.get(lang)

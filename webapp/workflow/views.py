@@ -152,6 +152,8 @@ def audit(slug: str):
         .order_by(polish(User.name))
     ).all()
     definition, lang = definition_of(cluster), str(get_locale())
+    emails = {e.subject for e in events if e.verb.startswith("member.")}
+    names = dict(db.session.execute(select(User.email, User.name).where(User.email.in_(emails))).all())
     return render_template(
         "workflow/audit.html",
         cluster=cluster,
@@ -159,5 +161,5 @@ def audit(slug: str):
         actors=actors,
         verb=verb,
         actor=actor,
-        subject_of=lambda event: audit_subject(event, cluster, definition, lang),
+        subject_of=lambda event: audit_subject(event, cluster, definition, lang, names),
     )

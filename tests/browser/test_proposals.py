@@ -6,6 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from tests.browser.axe import WCAG_TAGS, run_axe
 from tests.browser.conftest import new_page
 
 SLUG = "krea"  # diagnosis is being drafted
@@ -24,6 +25,20 @@ def _email(live_server, role: str) -> str:  # noqa: ANN001
             .where(Cluster.slug == SLUG, Membership.role == role)
             .order_by(User.id)
         )
+
+
+def _serious_in_proposals(tab) -> list[str]:  # noqa: ANN001
+    """Serious WCAG 2 A/AA violations inside the proposals' part of the page (axe-core)."""
+    run_axe(tab)  # loads axe into the page
+    return tab.evaluate(
+        """async (tags) => {
+            const result = await axe.run("#proposals", {runOnly: {type: "tag", values: tags}});
+            return result.violations
+                .filter((v) => ["serious", "critical"].includes(v.impact))
+                .map((v) => v.id + ": " + v.nodes.map((n) => n.target.join(" ")).join(", "));
+        }""",
+        WCAG_TAGS,
+    )
 
 
 def test_propose_then_accept_as_the_moderator(live_server, page, browser, artifacts):
@@ -47,6 +62,8 @@ def test_propose_then_accept_as_the_moderator(live_server, page, browser, artifa
         revision = int(moderator.locator("#section-meta").get_attribute("data-revision"))
         card = moderator.locator("article.proposal[data-status=open]")
         expect(card.locator(".proposal-note")).to_contain_text("Warto to dopisać")
+        moderator.click("#proposals .reject-details summary")  # the reason's field shows too
+        assert _serious_in_proposals(moderator) == []
         with moderator.expect_navigation():
             card.locator(".accept-form button").click()
         expect(moderator.locator("#section-meta")).to_have_attribute("data-revision", str(revision + 1))

@@ -183,3 +183,23 @@ def test_the_statistics_say_each_state_of_its_stage(client) -> None:
     assert "zatwierdzona" in table and "zatwierdzone" in table
     csv = client.get("/stats.csv").get_data(as_text=True)
     assert "zatwierdzona" in csv
+
+
+def test_no_polish_text_hedges_a_gendered_form() -> None:
+    """'przekazał(a)', 'zalogowany(-a)': a form follows the person or the wording needs none."""
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    path = Path(__file__).resolve().parents[2] / "webapp/translations/pl/LC_MESSAGES/messages.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    hedged = re.compile(r"\w\((a|-a|y|-y|e|-e|ś|aś)\)|\w/a\b")
+    found = [
+        text
+        for message in catalog
+        if message.id
+        for text in (message.string if isinstance(message.string, tuple) else (message.string,))
+        if hedged.search(text or "")
+    ]
+    assert found == []

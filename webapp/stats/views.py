@@ -7,7 +7,7 @@ the same figures beside it, for screen readers and for copying.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -21,12 +21,16 @@ from webapp.i18n_labels import ORGANISATION_KIND_LABELS, STAGE_STATE_LABELS, sta
 from webapp.meetings.operations import default_title
 from webapp.meetings.queries import MeetingRow, meetings_of
 from webapp.models import Cluster
+from webapp.stats.periods import Month, activity_by_month
 from webapp.stats.queries import Stats, compute, visible_to
 from workflows.roles import StatisticsScope
 
 bp = Blueprint("stats", __name__)
 
 CHARTS = ("organisations", "participants", "progress", "activity")
+#: Inches of a chart drawn for a phone (`?size=narrow`, the page's <picture> source below 576 px):
+#: shown about at its own size there, so its text stays legible instead of shrinking with the picture.
+NARROW = 4.0
 #: An SVG image is a document of its own: nothing may run, load or style in it (the
 #: charts carry presentation attributes, not CSS: charts.svg).
 SVG_CSP = (
@@ -68,10 +72,10 @@ def _page(
     scope: StatisticsScope | None = None,
 ) -> str:
     if cluster is None:
-        chart_url = lambda name: url_for("stats.agency_chart", name=name)  # noqa: E731
+        chart_url = lambda name, **kw: url_for("stats.agency_chart", name=name, **kw)  # noqa: E731
         csv_url = url_for("stats.agency_csv")
     else:
-        chart_url = lambda name: url_for("stats.cluster_chart", slug=cluster.slug, name=name)  # noqa: E731
+        chart_url = lambda name, **kw: url_for("stats.cluster_chart", slug=cluster.slug, name=name, **kw)  # noqa: E731
         csv_url = url_for("stats.cluster_csv", slug=cluster.slug)
     lang = _lang()
     return render_template(
@@ -84,17 +88,30 @@ def _page(
         csv_url=csv_url,
         stage_titles={key: title.get(lang) for key, title in stats.stage_titles.items()},
         week_label=lambda week: format_date(week.start, "medium"),
+        activity_months=_months(stats),
+        month_label=_month_label,
     )
 
 
 # --- charts --------------------------------------------------------------------------
 
 
+def _months(stats: Stats) -> list[Month]:
+    return activity_by_month([c.id for c in stats.clusters])
+
+
+def _month_label(month: Month) -> str:
+    """The month as people name it, in their language: "paź 2013", "Oct 2013"."""
+    return format_date(month.start, "LLL yyyy")
+
+
 def _chart(stats: Stats, name: str, meetings: list[MeetingRow] | None) -> Response:
+    # One title per chart: the page's heading above it; the picture carries none of its own.
     lang = _lang()
+    width = {"width": NARROW} if request.args.get("size") == "narrow" else {}
     if name == "organisations":
         labels = {kind: str(label) for kind, label in ORGANISATION_KIND_LABELS.items()}
-        body = charts.organisation_mix(stats.organisations, labels, title=_("Organisations by kind"))
+        body = charts.organisation_mix(stats.organisations, labels, **width)
     elif name == "participants" and meetings is not None:
         # Short names ("Workshop 3") keep the bars readable; titles are in the table.
         values = [
@@ -107,10 +124,10 @@ def _chart(stats: Stats, name: str, meetings: list[MeetingRow] | None) -> Respon
             for row in meetings
             if row.meeting.held
         ]
-        body = charts.bar_chart(values, _("Participants per meeting"))
+        body = charts.bar_chart(values, "", **width)
     elif name == "participants":
         values = [(c.name, c.participants) for c in stats.clusters]
-        body = charts.bar_chart(values, _("Participants of the initiating conferences"))
+        body = charts.bar_chart(values, "", **width)
     elif name == "progress":
         keys = stats.stage_keys
         rows = [(c.name, [dict(c.stages).get(key, "") for key in keys]) for c in stats.clusters]
@@ -118,18 +135,10 @@ def _chart(stats: Stats, name: str, meetings: list[MeetingRow] | None) -> Respon
             rows,
             {state: str(label) for state, label in STAGE_STATE_LABELS.items()},
             stage_labels=[stats.stage_titles[key].get(lang) for key in keys],
-            title=_("Progress of the strategies by stage"),
         )
     elif name == "activity":
-        weeks = [(w.label, w.revisions, w.comments) for w in stats.activity]
-        body = charts.activity(
-            weeks,
-            {
-                "revisions": _("Revisions"),
-                "comments": _("Comments"),
-                "title": _("Activity per week"),
-            },
-        )
+        months = [(_month_label(m), m.revisions, m.comments) for m in _months(stats)]
+        body = charts.activity(months, {"revisions": _("Revisions"), "comments": _("Comments")}, **width)
     else:
         abort(404)
     response = Response(body, mimetype="image/svg+xml")

@@ -133,14 +133,15 @@ def _number(value: float) -> str:
     return f"{value:.1f}"
 
 
-def _hbars(items: Sequence[tuple[str, float]], title: str, colours: Sequence[str], fmt: str) -> bytes:
+def _hbars(
+    items: Sequence[tuple[str, float]], title: str, colours: Sequence[str], fmt: str, width: float = 7.0
+) -> bytes:
     height = min(max(1.6, 0.42 * len(items) + 0.9), 12.0)
-    width = 7.0
     fig, ax = _figure(width, height, layout=None)  # manual margins: cheaper, same result
     names = [_label(name) for name, _ in items]
     values = [float(v) for _, v in items]
     # DejaVu Sans at this size is about 0.085 in per character on average.
-    label_inches = min(3.6, 0.35 + 0.085 * max([len(n) for n in names] + [0]))
+    label_inches = min(3.6 * width / 7.0, 0.35 + 0.085 * max([len(n) for n in names] + [0]))
     fig.subplots_adjust(
         left=label_inches / width,
         right=0.95,
@@ -159,7 +160,12 @@ def _hbars(items: Sequence[tuple[str, float]], title: str, colours: Sequence[str
 
 
 def organisation_mix(
-    counts: Mapping[str, int], labels: Mapping[str, str], fmt: str = "svg", *, title: str = ""
+    counts: Mapping[str, int],
+    labels: Mapping[str, str],
+    fmt: str = "svg",
+    *,
+    title: str = "",
+    width: float = 7.0,
 ) -> bytes:
     """Horizontal bars of organisations by kind, in the order of ``labels``.
 
@@ -169,14 +175,17 @@ def organisation_mix(
     kinds = [k for k in labels if k in counts] + sorted(k for k in counts if k not in labels)
     items = [(labels.get(k, k), _count(counts.get(k))) for k in kinds]
     colours = [PALETTE[i % len(PALETTE)] for i in range(len(items))]
-    return _hbars(items, title, colours, fmt)
+    return _hbars(items, title, colours, fmt, width)
 
 
-def bar_chart(values: Sequence[tuple[str, float]], title: str, fmt: str = "svg") -> bytes:
-    """Horizontal bars (long names stay legible), e.g. participants per cluster."""
+def bar_chart(
+    values: Sequence[tuple[str, float]], title: str, fmt: str = "svg", *, width: float = 7.0
+) -> bytes:
+    """Horizontal bars (long names stay legible), e.g. participants per cluster. ``width`` in
+    inches: a narrow figure (about 4) stays legible on a phone."""
     _check(fmt)
     items = [(str(name), _count(value)) for name, value in values]
-    return _hbars(items, title, [PALETTE[0]] * len(items), fmt)
+    return _hbars(items, title, [PALETTE[0]] * len(items), fmt, width)
 
 
 def _count(value: object) -> float:
@@ -237,30 +246,59 @@ def stage_progress(
     return _save(fig, fmt)
 
 
-def activity(weeks: Sequence[tuple[str, int, int]], labels: Mapping[str, str], fmt: str = "svg") -> bytes:
-    """Revisions and comments per week as two lines, told apart by colour, marker and dash.
+def activity(
+    weeks: Sequence[tuple[str, int, int]],
+    labels: Mapping[str, str],
+    fmt: str = "svg",
+    *,
+    width: float = 8.0,
+) -> bytes:
+    """Revisions and comments per period (weeks, or the months with activity) as pairs of bars, told
+    apart by colour and hatch, each with its value. Bars, not lines: periods need not be consecutive,
+    and no line should pretend to run across the quiet months between them.
 
-    ``labels`` keys: ``revisions``, ``comments`` (legend), optional ``title``.
+    ``labels`` keys: ``revisions``, ``comments`` (legend), optional ``title``. ``width`` in inches: a
+    narrow figure (about 4) keeps its text legible on a phone, where the picture is not scaled down.
     """
     _check(fmt)
-    fig, ax = _figure(8.0, 3.6)
+    fig, ax = _figure(width, 3.6 if width >= 6 else 3.2)
     xs = list(range(len(weeks)))
-    (revisions,) = ax.plot(xs, [_count(w[1]) for w in weeks], color=PALETTE[0], marker="o", linestyle="-")
-    (comments,) = ax.plot(xs, [_count(w[2]) for w in weeks], color=PALETTE[5], marker="s", linestyle="--")
-    step = max(1, math.ceil(len(weeks) / 12))
-    ax.set_xticks(xs[::step], [_label(w[0], 12) for w in weeks][::step])
+    bar = 0.4
+    revisions = ax.bar(
+        [x - bar / 2 for x in xs], [_count(w[1]) for w in weeks], bar, color=PALETTE[0], edgecolor="white"
+    )
+    comments = ax.bar(
+        [x + bar / 2 for x in xs],
+        [_count(w[2]) for w in weeks],
+        bar,
+        color=PALETTE[5],
+        edgecolor="white",
+        hatch="//",
+    )
+    if len(weeks) <= 16:  # values on the bars while they fit; the page's table has them all
+        for bars in (revisions, comments):
+            values = [_number(b.get_height()) if b.get_height() else "" for b in bars]
+            ax.bar_label(bars, labels=values, fontsize=_FONT_SIZE - 1)
+    # Labels never crowd: at most about one per inch of width, slanted when several.
+    step = max(1, math.ceil(len(weeks) / max(2, int(width * 1.1))))
+    ax.set_xticks(xs[::step], [_label(w[0], 12) for w in weeks][::step], family=_FONT)
+    if len(xs[::step]) > 4:
+        for tick in ax.get_xticklabels():
+            tick.set_rotation(35)
+            tick.set_horizontalalignment("right")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylim(bottom=0)
-    # Entries given explicitly: a label of the lines themselves starting with "_" would
+    ax.margins(y=0.15)
+    # Entries given explicitly: a label of the bars themselves starting with "_" would
     # be left out of the legend by matplotlib.
     entries = [
-        (line, _label(labels.get(key, "")))
-        for line, key in ((revisions, "revisions"), (comments, "comments"))
+        (handle, _label(labels.get(key, "")))
+        for handle, key in ((revisions, "revisions"), (comments, "comments"))
         if labels.get(key)
     ]
     if weeks and entries:
         handles, texts = zip(*entries, strict=True)
-        ax.legend(handles, texts, frameon=False, fontsize=_FONT_SIZE)
+        ax.legend(handles, texts, frameon=False, fontsize=_FONT_SIZE, loc="upper left", ncols=2)
     _title(ax, labels.get("title", ""))
     return _save(fig, fmt)
 

@@ -167,6 +167,7 @@ def sector_choices() -> list[tuple[str, str]]:
 def register(app) -> None:  # noqa: ANN001
     app.jinja_env.globals.update(
         ORGANISATION_KIND_LABELS=ORGANISATION_KIND_LABELS,
+        ORGANISATION_KIND_SINGULAR=ORGANISATION_KIND_SINGULAR,
         ROLE_LABELS=ROLE_LABELS,
         SECTOR_LABELS=SECTOR_LABELS,
         STAGE_STATE_LABELS=STAGE_STATE_LABELS,

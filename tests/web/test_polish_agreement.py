@@ -203,3 +203,10 @@ def test_no_polish_text_hedges_a_gendered_form() -> None:
         if hedged.search(text or "")
     ]
     assert found == []
+
+
+def test_one_organisation_has_its_kind_in_the_singular(client) -> None:
+    sign_in(client, "admin@example.org")
+    text = _text(client.get("/admin/organisations?lang=pl").get_data(as_text=True))
+    assert "Mleczarnia Nadbużańska S.A. przedsiębiorstwo" in text
+    assert "Mleczarnia Nadbużańska S.A. Przedsiębiorstwa" not in text

@@ -296,3 +296,63 @@ def test_two_people_in_the_formatted_editor_merge_or_see_the_conflict(live_serve
         expect(other.locator("#wysiwyg-editor h2")).to_have_count(2)
     finally:
         other.context.close()
+
+
+def observer_of_krea(live_server) -> str:  # noqa: ANN001
+    from sqlalchemy import select
+
+    from webapp.extensions import db
+    from webapp.models import Cluster, Membership, User
+
+    with live_server.app.app_context():
+        return db.session.scalar(
+            select(User.email)
+            .join(Membership, Membership.user_id == User.id)
+            .join(Cluster, Cluster.id == Membership.cluster_id)
+            .where(Cluster.slug == "krea", Membership.role == "observer")
+            .order_by(User.id)
+        )
+
+
+def proposals(live_server) -> list[dict]:  # noqa: ANN001
+    return stored(live_server, API + "/proposals")["proposals"]
+
+
+def test_suggest_mode_sends_a_proposal_instead_of_saving(live_server, page, browser, artifacts):
+    violations = watch_csp(page)
+    revision = put(live_server, "Akapit do poprawy.\n")
+    open_editor(live_server, page)
+    page.check("#suggest-mode")
+    expect(page.locator("#save-button")).to_have_text("Wyślij propozycję")
+    end_of_text(page)
+    page.keyboard.type(" Proponuję dopisać to zdanie.")
+    page.fill("#suggest-note", "Brakowało zakończenia.")
+    with page.expect_navigation():
+        page.click("#save-button")
+    expect(page.locator("#save-notice")).to_contain_text("Propozycja została wysłana")
+    expect(page.locator("article.proposal[data-status=open]")).to_have_count(1)
+    assert stored(live_server)["revision"] == revision  # nothing saved
+    [proposal] = proposals(live_server)
+    assert proposal["status"] == "open" and proposal["note"] == "Brakowało zakończenia."
+    assert proposal["base_revision"] == revision
+    assert violations == []
+
+    # Who may not edit (an observer) gets only suggest mode, and the page says so.
+    observer = new_page(browser)
+    try:
+        live_server.sign_in(observer, observer_of_krea(live_server))
+        observer.goto(live_server.url + PROFILE)
+        expect(observer.locator("#read-only-reason")).to_contain_text("zaproponować zmiany")
+        expect(observer.locator("#suggest-mode")).to_be_hidden()
+        expect(observer.locator("#save-button")).to_have_text("Wyślij propozycję")
+        observer.click("#wysiwyg-editor p")
+        observer.keyboard.press("End")
+        observer.keyboard.type(" Uwaga obserwatora.")
+        observer.screenshot(path=str(artifacts / "wysiwyg-suggest-only.png"), full_page=True)
+        with observer.expect_navigation():
+            observer.click("#save-button")
+        expect(observer.locator("#save-notice")).to_be_visible()
+    finally:
+        observer.context.close()
+    assert stored(live_server)["revision"] == revision
+    assert [p["status"] for p in proposals(live_server)] == ["open", "open"]

@@ -81,12 +81,15 @@ def test_view_shows_the_editor_only_to_those_who_may_edit(app, accounts, role, e
     response = browser.get(PAGE)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert ('id="section-editor"' in html) is editor
+    # Whoever may not edit gets the editor in suggest mode only: it sends proposals.
+    assert 'id="section-editor"' in html
     assert ('data-reason="role_forbidden"' in html) is (not editor)
+    suggest_only = 'data-url="/api/v1/clusters/krea/sections/profile/proposals" checked disabled'
+    assert (suggest_only in html) is (not editor)
     assert 'id="guidance"' in html and 'id="presence"' in html
     assert 'href="/c/krea/s/profile/history"' in html
     if not editor:
-        assert 'id="section-content"' in html and "<h3>" in html  # the Markdown, rendered
+        assert 'id="preview"' in html and "<h3>" in html  # the Markdown, rendered
 
 
 def test_guidance_beside_the_editor_and_the_section_link_on_the_cluster_page(app, accounts):

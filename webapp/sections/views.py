@@ -71,6 +71,7 @@ from workflows.content import MAX_TEXT_CHARS, ContentError, normalize_content
 from workflows.diff import diff_structured, diff_text
 from workflows.editing import ROLE_FORBIDDEN, edit_refusal
 from workflows.merge import resolve
+from workflows.proposals import propose_refusal
 from workflows.roles import MEMBER_ORGANISATION_ROLES, Permission, Role, can
 
 bp = Blueprint("sections", __name__, url_prefix="/c/<slug>/s/<key>")
@@ -197,11 +198,16 @@ def _page(
     except KeyError:
         abort(404)
     refusal = edit_refusal(role, stage.state)
+    may_suggest = propose_refusal(role) is None
+    # Whose role may not edit but may comment gets the editor too, which then only proposes.
+    # A closed stage stays a page to read (its proposals panel still takes proposals).
+    suggest_only = refusal == ROLE_FORBIDDEN and may_suggest
+    editable = refusal is None or suggest_only
     kind = section.kind
     editing = editor_content(kind, section.content if typed is None else typed)
     objectives = _objectives(cluster) if kind == "action_plan" else []
     extra: dict = {}
-    if refusal is None and kind == "action_plan":
+    if editable and kind == "action_plan":
         extra = {
             "objectives": with_current(objectives, [r["objective_id"] for r in editing]),
             "owners": with_current([(n, n) for n in _owners(cluster)], [r["owner"] for r in editing]),
@@ -209,7 +215,7 @@ def _page(
         }
         for row in editing:
             row["budget_input"] = amount_for_input(row["budget_pln"])
-    if refusal is None and kind == "text":
+    if editable and kind == "text":
         extra["preview"] = render_markdown(editing)
     context = {
         "cluster": cluster,
@@ -221,6 +227,9 @@ def _page(
         "section_def": section_def,
         "refusal": refusal,
         "read_only_reason": read_only_message(refusal) if refusal else None,
+        "may_suggest": may_suggest,
+        "suggest_only": suggest_only,
+        "proposals_api": url_for("api.post_proposal", slug=cluster.slug, key=section.key),
         # A text editor's preview already shows the saved text: render it once.
         "readonly": None if "preview" in extra else _readonly(kind, section.content, dict(objectives)),
         "editing": editing,

@@ -323,8 +323,79 @@
     conflictArea.scrollIntoView({ behavior: "smooth", block: "start" });
   }
 
+  // --- suggest mode: the edit becomes a proposal (POST …/proposals) instead of a save ------
+
+  const suggestBox = document.getElementById("suggest-mode");
+  const suggestNote = document.getElementById("suggest-note");
+
+  function suggesting() {
+    return Boolean(suggestBox && suggestBox.checked);
+  }
+
+  function showMode() {
+    const on = suggesting();
+    saveButton.textContent = on ? saveButton.dataset.suggestLabel : saveButton.dataset.saveLabel;
+    const noteRow = document.getElementById("suggest-note-row");
+    if (noteRow) noteRow.hidden = !on;
+    form.dataset.suggesting = on ? "true" : "false";
+  }
+
+  async function propose() {
+    saving = true;
+    lastAttempt = [form, null];
+    saveButton.disabled = true;
+    retryButton.hidden = true;
+    clearInvalid();
+    storeDraft();
+    say(messages.proposing, "secondary");
+    const body = { content: build(), base_revision: Number(baseField.value) };
+    const note = suggestNote ? suggestNote.value.trim() : "";
+    if (note) body.note = note;
+    let response;
+    try {
+      response = await fetch(suggestBox.dataset.url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken },
+        body: JSON.stringify(body),
+      });
+    } catch (error) {
+      failed(messages.network);
+      return;
+    }
+    let data = null;
+    try {
+      data = await response.json();
+    } catch (error) {
+      data = null;
+    }
+    if (response.status === 201 && data && data.id) {
+      leaving = true;
+      clearTimeout(draftTimer);
+      clearDrafts();
+      try {
+        sessionStorage.setItem("studio-notice", JSON.stringify({ text: messages.proposed, merged: false }));
+      } catch (error) {
+        /* no notice after the reload, the proposal itself went through */
+      }
+      window.location.hash = "proposal-" + data.id;
+      window.location.reload();
+      return;
+    }
+    if (response.status === 401) {
+      failed(messages.signedOut);
+      return;
+    }
+    const message = data && data.error && data.error.message;
+    failed(message || (response.status === 400 ? messages.expired : messages.failed.replace("{status}", String(response.status))));
+  }
+
   async function save(sourceForm, submitter) {
     if (saving) return;
+    if (suggesting() && (sourceForm || form) === form) {
+      await propose();
+      return;
+    }
     saving = true;
     lastAttempt = [sourceForm, submitter];
     saveButton.disabled = true;
@@ -459,6 +530,10 @@
     /* no notice to show */
   }
 
+  if (suggestBox) {
+    suggestBox.addEventListener("change", showMode);
+    showMode();
+  }
   updateTotal();
   offerDraft();
 })();

@@ -309,3 +309,28 @@ def test_poll_pages(app, client, accounts):
     one = {**data, "typed": "Jeden"}
     refused = other.post(f"/c/{SLUG}/polls/new", data=one, headers=EN)
     assert refused.status_code == 422 and "at least 2 options" in refused.get_data(as_text=True)
+
+
+def test_the_snapshot_carries_closed_polls_only(app, client, accounts):
+    from webapp.documents.snapshot import build_snapshot
+
+    moderator = _headers(client, accounts.email("moderator", SLUG))
+    open_id = _create(client, moderator, question="Wciąż otwarte")
+    closed_id = _create(client, moderator, question="Już zamknięte", kind="choice")
+    x = _options(client, moderator, closed_id)[0]
+    member = _headers(client, _members(accounts)[0])
+    assert client.put(f"/api/v1/polls/{closed_id}/vote", json={"choices": [x]}, headers=member).status_code == 200
+    assert client.post(f"/api/v1/polls/{closed_id}/close", headers=moderator).status_code == 200
+    with app.test_request_context():
+        cluster = db.session.scalar(select(Cluster).where(Cluster.slug == SLUG))
+        shots = {p["question"]: p for p in build_snapshot(cluster)["polls"]}
+    assert "Wciąż otwarte" not in shots and open_id
+    shot = shots["Już zamknięte"]
+    assert shot["turnout"]["voted"] == 1 and shot["rule"].startswith("Wybór")  # the document's language
+    assert shot["options"][0] == {
+        "label": "A",
+        "total": 1,
+        "place": 1,
+        "by_kind": shot["options"][0]["by_kind"],
+    }
+    assert "@" not in str(shot)

@@ -19,6 +19,7 @@ from webapp.documents import front_matter
 from webapp.extensions import db
 from webapp.i18n_labels import ORGANISATION_KIND_LABELS
 from webapp.models import Attendance, Cluster, Meeting, Organisation, SignOff, User
+from webapp.polls.queries import closed_polls_snapshot
 from webapp.timezone import local_iso, zone
 from workflows.stages import StageState, is_adopted
 
@@ -73,6 +74,8 @@ def build_snapshot(cluster: Cluster, language: str | None = None) -> dict:
         "organisation_kind_labels": kind_labels,
         "meetings": _meetings(cluster),
         "signoffs": _signoffs(cluster) if final else [],
+        # Closed polls for the annex "Wyniki priorytetyzacji" (webapp.polls).
+        "polls": closed_polls_snapshot(cluster, language),
         "agency": front_matter.agency(),
         "history": front_matter.history(cluster, stages, final),
     }

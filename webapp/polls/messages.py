@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from webapp.models import Poll
+from workflows import polls as rules
 from workflows.polls import Problem
 
 
@@ -65,3 +67,31 @@ def problem_message(problem: Problem, labels: Mapping[int, str] | None = None) -
 
 def problems_message(problems: Iterable[Problem], labels: Mapping[int, str] | None = None) -> str:
     return " ".join(problem_message(p, labels) for p in problems)
+
+
+def rule_text(poll: Poll) -> str:
+    """The counting rule in one sentence, as the page and the document show it."""
+    n = len(poll.options)
+    if poll.kind == rules.PollKind.DOT:
+        if poll.max_per_option:
+            return _(
+                "Dot vote: each voter spreads up to %(dots)d dots, at most %(max)d on one option; "
+                "an option's total is its dots.",
+                dots=poll.dots or 0,
+                max=poll.max_per_option,
+            )
+        return _(
+            "Dot vote: each voter spreads up to %(dots)d dots; an option's total is its dots.",
+            dots=poll.dots or 0,
+        )
+    if poll.kind == rules.PollKind.RANKING:
+        return _(
+            "Ranking, Borda count: first place earns %(n)d points, each next place one point fewer, "
+            "an option left unranked 0.",
+            n=n,
+        )
+    if poll.kind == rules.PollKind.SCORE:
+        return _("Score: each voter gives an option 0 to 5 points; an option's total is the sum.")
+    if poll.multiple:
+        return _("Choice: each voter chooses one or more options; an option's total is the number of voters.")
+    return _("Choice: each voter chooses one option; an option's total is the number of voters.")

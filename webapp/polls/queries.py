@@ -12,6 +12,7 @@ from sqlalchemy import select
 from webapp.extensions import db
 from webapp.models import Cluster, Membership, Organisation, Poll, User, Vote
 from webapp.models.base import utcnow
+from webapp.timezone import local_iso
 from workflows import polls as rules
 from workflows.roles import MEMBER_ORGANISATION_ROLES, Role
 
@@ -148,3 +149,38 @@ def results_json(res: Results) -> dict:
             for r in res.tally.options
         ],
     }
+
+
+def closed_polls_snapshot(cluster: Cluster, language: str) -> list[dict]:
+    """The closed polls as the document's annex shows them (oldest first), worded in the
+    document's language; no person is named."""
+    from flask_babel import force_locale
+
+    from webapp.polls.messages import rule_text
+
+    now = utcnow()
+    closed = [p for p in reversed(polls_of(cluster)) if state_of(p, now) is rules.PollState.CLOSED]
+    shots = []
+    with force_locale(language):
+        for poll in closed:
+            res = results(cluster, poll)
+            shots.append(
+                {
+                    "question": poll.question,
+                    "kind": poll.kind,
+                    "voter": poll.voter,
+                    "rule": rule_text(poll),
+                    "closed_at": local_iso(poll.closed_at or poll.closes_at),
+                    "turnout": {"voted": res.turnout.voted, "eligible": res.turnout.eligible},
+                    "options": [
+                        {
+                            "label": res.labels[r.option],
+                            "total": r.total,
+                            "place": r.place,
+                            "by_kind": dict(r.by_kind),
+                        }
+                        for r in res.tally.ranked()
+                    ],
+                }
+            )
+    return shots

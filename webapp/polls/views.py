@@ -25,6 +25,7 @@ from webapp.links import public_url
 from webapp.models import Cluster, Meeting, Poll
 from webapp.polls import POLL_KIND_LABELS, STATE_LABELS, VOTER_LABELS
 from webapp.polls.forms import ConfirmForm, PollForm
+from webapp.polls.messages import rule_text
 from webapp.polls.operations import (
     OptionInput,
     PollInput,
@@ -68,34 +69,6 @@ def _svg_uri(svg: bytes) -> str:
 
 def chart_rows(res: Results) -> list[tuple[str, dict[str, int]]]:
     return [(res.labels[r.option], dict(r.by_kind)) for r in res.tally.ranked()]
-
-
-def rule_text(poll: Poll) -> str:
-    """The counting rule in one sentence, as the page and the document show it."""
-    n = len(poll.options)
-    if poll.kind == rules.PollKind.DOT:
-        if poll.max_per_option:
-            return _(
-                "Dot vote: each voter spreads up to %(dots)d dots, at most %(max)d on one option; "
-                "an option's total is its dots.",
-                dots=poll.dots or 0,
-                max=poll.max_per_option,
-            )
-        return _(
-            "Dot vote: each voter spreads up to %(dots)d dots; an option's total is its dots.",
-            dots=poll.dots or 0,
-        )
-    if poll.kind == rules.PollKind.RANKING:
-        return _(
-            "Ranking, Borda count: first place earns %(n)d points, each next place one point fewer, "
-            "an option left unranked 0.",
-            n=n,
-        )
-    if poll.kind == rules.PollKind.SCORE:
-        return _("Score: each voter gives an option 0 to 5 points; an option's total is the sum.")
-    if poll.multiple:
-        return _("Choice: each voter chooses one or more options; an option's total is the number of voters.")
-    return _("Choice: each voter chooses one option; an option's total is the number of voters.")
 
 
 def _context(cluster: Cluster, role, poll: Poll) -> dict:  # noqa: ANN001

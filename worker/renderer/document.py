@@ -19,6 +19,7 @@ from lxml import etree
 
 from charts import figures
 from worker.renderer import annexes, front, markers, structured
+from worker.renderer import polls as poll_annex
 from worker.renderer.contents import Contents
 from worker.renderer.context import Context, Links
 from worker.renderer.labels import labels_for, language_of
@@ -399,6 +400,9 @@ class StrategyDocument:
             draw = functools.partial(figures.organisation_mix, counts, self.kinds, fmt="png", title=title)
             png = _drawn(key, draw)
             pictures["members"] = self._inline(png, TEXT_WIDTH, TEXT_HEIGHT // 2, "members")
+        for index, png in enumerate(poll_annex.charts(poll_annex.closed_polls(self.snap), self.kinds)):
+            if png is not None:
+                pictures[f"poll{index}"] = self._inline(png, TEXT_WIDTH, TEXT_HEIGHT // 2, "poll")
         return pictures
 
     def _inline(self, png: bytes, max_width: int, max_height: int, name: str) -> Element:
@@ -442,6 +446,13 @@ class StrategyDocument:
             number += 1
             self._annex_heading(number, "annex_meetings")
             annexes.meetings_table(self.ctx, self.body, meetings)
+        closed = poll_annex.closed_polls(self.snap)
+        if closed:  # "Wyniki priorytetyzacji": each closed poll with its chart and table
+            number += 1
+            title = poll_annex.LABELS.get(self.language, poll_annex.LABELS["pl"])["annex_polls"]
+            self._heading(1, f"{self.labels['annex']} {number}. {title}")
+            place = lambda index, caption: self._picture(f"poll{index}", caption)  # noqa: E731
+            poll_annex.annex(self.ctx, self.body, closed, self.kinds, self.language, place)
 
     def _annex_heading(self, number: int, key: str) -> None:
         self._heading(1, f"{self.labels['annex']} {number}. {self.labels[key]}")

@@ -335,3 +335,16 @@ def test_history_says_who_accepted_a_proposal(client, accounts, observer, modera
     sign_in(client, accounts.email("member", SLUG))
     html = client.get(f"/c/{SLUG}/s/{KEY}/history").get_data(as_text=True)
     assert html.count('class="small text-secondary accepted-by"') == 1
+
+
+def test_the_page_lists_a_bounded_number_of_open_proposals(client, accounts, member, monkeypatch):
+    import webapp.proposals.panel as panel
+
+    monkeypatch.setattr(panel, "OPEN_SHOWN", 1)
+    base = current(client, member)
+    for line in ("Pierwsza.", "Druga."):
+        assert propose(client, member, base["content"] + f"\n{line}\n", base["revision"]).status_code == 201
+    sign_in(client, accounts.email("moderator", SLUG))
+    html = client.get(f"/c/{SLUG}/s/{KEY}").get_data(as_text=True)
+    assert html.count('class="proposal card') == 1
+    assert 'id="more-proposals"' in html

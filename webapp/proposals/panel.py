@@ -8,7 +8,7 @@ from flask_login import current_user
 from webapp.models import Section, Stage
 from webapp.proposals.forms import AcceptForm, ProposeForm, RejectForm, WithdrawForm
 from webapp.proposals.presenting import proposal_view
-from webapp.proposals.queries import CLOSED_SHOWN, proposals_of
+from webapp.proposals.queries import CLOSED_SHOWN, OPEN_SHOWN, open_count, proposals_of
 from workflows.proposals import decide_refusal, propose_refusal, withdraw_refusal
 from workflows.roles import Role
 
@@ -26,7 +26,8 @@ def proposals_panel(role: Role | None, section: Section, stage: Stage) -> dict:
     if section.kind == "text":
         form.text.data = section.content or ""
     return {
-        "open": [row(p) for p in proposals_of(section, open_only=True)],
+        "open": [row(p) for p in proposals_of(section, open_only=True, limit=OPEN_SHOWN)],
+        "open_total": open_count(section),
         "closed": [row(p) for p in proposals_of(section, open_only=False, limit=CLOSED_SHOWN)],
         "may_propose": propose_refusal(role) is None,
         "propose_form": form,

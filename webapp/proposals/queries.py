@@ -12,7 +12,8 @@ from webapp.models import Cluster, Proposal, Section
 from workflows.proposals import ProposalState
 from workflows.roles import Role
 
-#: Closed proposals a section page lists (newest first); the API lists them all.
+#: Proposals a section page lists (each is merged and diffed to be shown); the API lists them all.
+OPEN_SHOWN = 100
 CLOSED_SHOWN = 50
 
 
@@ -61,3 +62,11 @@ def open_by_stage(cluster: Cluster) -> dict[int, list[tuple[str, int]]]:
     for stage_id, key, count in rows:
         found.setdefault(stage_id, []).append((key, count))
     return found
+
+
+def open_count(section: Section) -> int:
+    return db.session.scalar(
+        select(func.count(Proposal.id)).where(
+            Proposal.section_id == section.id, Proposal.status == ProposalState.OPEN.value
+        )
+    )

@@ -348,3 +348,17 @@ def test_the_page_lists_a_bounded_number_of_open_proposals(client, accounts, mem
     html = client.get(f"/c/{SLUG}/s/{KEY}").get_data(as_text=True)
     assert html.count('class="proposal card') == 1
     assert 'id="more-proposals"' in html
+
+
+def test_the_proposer_reads_the_decision_in_polish(client, accounts, observer, moderator, app):
+    base = current(client, observer)
+    pid = propose(client, observer, base["content"] + "\nDopisek.\n", base["revision"]).get_json()["id"]
+    answer = client.post(f"/api/v1/proposals/{pid}/reject", json={"reason": "Nie teraz"}, headers=moderator)
+    assert answer.status_code == 200
+    sign_in(client, accounts.email("observer", SLUG))
+    client.post("/language", data={"csrf_token": page_csrf(client, "/notifications"), "lang": "pl"})
+    html = client.get("/notifications").get_data(as_text=True)
+    assert "odrzuca Twoją propozycję zmiany w sekcji" in html
+    with app.app_context():
+        link = db.session.scalar(select(Notification.link).where(Notification.kind == "proposal_decided"))
+        assert link.endswith(f"/c/{SLUG}/s/{KEY}#proposal-{pid}")

@@ -89,6 +89,7 @@ UI = {
         "submit": "Przekaż do weryfikacji",
         "approve": "Zatwierdź",
         "sign": "Podpisz strategię w imieniu mojej organizacji",
+        "sign_confirm": "Tak, podpisuję wersję",
         "generate": "Utwórz dokument",
         "download": "Pobierz",
         "drafting": "Diagnoza — w opracowaniu",
@@ -136,6 +137,7 @@ UI = {
         "submit": "Submit for review",
         "approve": "Approve",
         "sign": "Sign the strategy for my organisation",
+        "sign_confirm": "Yes, sign version",
         "generate": "Generate document",
         "download": "Download",
         "drafting": "Diagnosis — drafting",
@@ -544,6 +546,9 @@ def test_strategy_journey_from_diagnosis_to_adopted_document(journey_factory, st
         j.cluster_page(signer)
         with signer.expect_navigation():
             signer.get_by_role("button", name=t["sign"], exact=True).click()
+        # The confirmation shows the version signed (number, date, checksum), then signs it.
+        with signer.expect_navigation():
+            signer.get_by_role("button", name=re.compile("^" + t["sign_confirm"])).click()
         expect(signer.get_by_role("status").filter(has_text=t["signed"])).to_be_visible()
         expect(signer.get_by_role("button", name=t["sign"], exact=True)).to_have_count(0)
     j.shot(ui_signers[-1], "signed-in-the-browser")
@@ -569,7 +574,9 @@ def test_strategy_journey_from_diagnosis_to_adopted_document(journey_factory, st
     j.go(moderator, f"/c/{SLUG}/documents")
     with moderator.expect_navigation():
         moderator.get_by_role("button", name=t["generate"], exact=True).click()
-    row = moderator.locator("tr.document-row#v1")
+    # Version 1 is the text the organisations signed (made at the first signature); the
+    # adopted strategy is version 2.
+    row = moderator.locator("tr.document-row#v2")
     expect(row).to_be_visible()
     if row.get_attribute("data-status") != "done":
         j.shot(moderator, "document-in-progress")
@@ -606,7 +613,7 @@ def test_strategy_journey_from_diagnosis_to_adopted_document(journey_factory, st
 
     with j.server.app.app_context():
         document = db.session.scalar(
-            select(Document).join(Cluster).where(Cluster.slug == SLUG, Document.version == 1)
+            select(Document).join(Cluster).where(Cluster.slug == SLUG, Document.version == 2)
         )
         assert document.final and document.status == "done" and document.progress == 100
 

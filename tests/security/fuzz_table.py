@@ -304,6 +304,7 @@ FILLS: dict[tuple[str, str], Fill] = {
         }
     ),
     ("POST", "api.post_signoff"): NONE,
+    ("DELETE", "api.delete_signoff"): NONE,
     ("POST", "api.post_transition"): Fill(json={"action": _text("return"), "reason": _text("Do poprawy")}),
     ("PATCH", "api.comment_edit"): Fill(json={"body": _text("Poprawiona uwaga")}),
     ("DELETE", "api.comment_delete"): NONE,
@@ -345,8 +346,10 @@ FILLS: dict[tuple[str, str], Fill] = {
     ),
     ("POST", "clusters.delete_member"): NONE,
     ("GET", "workflow.audit"): Fill(query={"verb": _text("section"), "actor": _int(V("user_id"))}),
-    ("POST", "workflow.stage_signoff"): NONE,
+    ("POST", "workflow.stage_signoff"): Fill(form={"digest": _text("0" * 64)}),
     ("GET", "workflow.confirm_reopen"): NONE,
+    ("GET", "workflow.confirm_signoff"): NONE,
+    ("POST", "workflow.withdraw"): NONE,
     ("POST", "workflow.stage_transition"): Fill(
         form={"action": _text("return"), "reason": _text("Do poprawy")}
     ),

@@ -82,6 +82,8 @@ CLUSTER: dict[str, Permission] = {
     "workflow.stage_signoff": P.VIEW_CLUSTER,  # refused with reasons inside (403 for observers)
     "workflow.stage_transition": P.VIEW_CLUSTER,  # the engine decides (403/409)
     "workflow.confirm_reopen": P.RUN_WORKFLOW,  # then the engine: a flash when it may not
+    "workflow.confirm_signoff": P.SIGN_OFF,  # then the engine: a flash when it may not
+    "workflow.withdraw": P.SIGN_OFF,  # 409-like flash once adopted or not signed
     "documents.index": P.VIEW_CLUSTER,
     "documents.generate": P.EXPORT_DRAFT,
     "documents.download": P.VIEW_CLUSTER,
@@ -124,6 +126,7 @@ CLUSTER: dict[str, Permission] = {
     "api.comment_list": P.VIEW_CLUSTER,
     "api.comment_create": P.COMMENT,
     "api.post_signoff": P.SIGN_OFF,
+    "api.delete_signoff": P.SIGN_OFF,
     "api.post_transition": P.VIEW_CLUSTER,
     "api.post_document": P.EXPORT_DRAFT,
     "api.list_meetings": P.VIEW_CLUSTER,

@@ -14,7 +14,13 @@ from webapp.api.schemas import IdResponse, StateResponse, TransitionRequest
 from webapp.extensions import db
 from webapp.workflow.facts import load_facts
 from webapp.workflow.messages import unmet_json
-from webapp.workflow.operations import SignOffRefused, TransitionRefused, sign_off, transition
+from webapp.workflow.operations import (
+    SignOffRefused,
+    TransitionRefused,
+    sign_off,
+    transition,
+    withdraw_signoff,
+)
 from webapp.workflow.panels import titles
 from workflows.stages import Unmet
 
@@ -74,3 +80,22 @@ def post_signoff(slug: str) -> dict:
             error_extra={"unmet": unmet_json((Unmet("already_signed"),))},
         ) from None
     return {"id": signoff.id}
+
+
+@blp.route("/clusters/<slug>/signoffs", methods=["DELETE"])
+@blp.response(204)
+def delete_signoff(slug: str) -> None:
+    """Withdraw the caller's organisation's signature, until the strategy is adopted."""
+    cluster, role = cluster_for(slug)
+    try:
+        withdraw_signoff(cluster, current_user, role)
+    except SignOffRefused as refused:
+        db.session.rollback()
+        if any(u.code == "role_forbidden" for u in refused.unmet):
+            raise ApiError(403, "forbidden") from None
+        raise ApiError(
+            409,
+            "guard_failed",
+            _("The signature cannot be withdrawn now."),
+            error_extra={"unmet": unmet_json(refused.unmet)},
+        ) from None

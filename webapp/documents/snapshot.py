@@ -18,7 +18,7 @@ from webapp.collation import polish
 from webapp.documents import front_matter
 from webapp.extensions import db
 from webapp.i18n_labels import ORGANISATION_KIND_LABELS
-from webapp.models import Attendance, Cluster, Meeting, Organisation, SignOff, User
+from webapp.models import Attendance, Cluster, Document, Meeting, Organisation, SignOff, User
 from webapp.polls.queries import closed_polls_snapshot
 from webapp.timezone import local_iso, zone
 from workflows.stages import StageState, is_adopted
@@ -125,9 +125,10 @@ def _meetings(cluster: Cluster) -> list[dict]:
 
 def _signoffs(cluster: Cluster) -> list[dict]:
     rows = db.session.execute(
-        select(SignOff, Organisation, User)
+        select(SignOff, Organisation, User, Document.version)
         .join(Organisation, Organisation.id == SignOff.organisation_id)
         .join(User, User.id == SignOff.user_id)
+        .outerjoin(Document, Document.id == SignOff.document_id)
         .where(SignOff.cluster_id == cluster.id, SignOff.round == cluster.signoff_round)
         .order_by(SignOff.created_at)
     ).all()
@@ -137,8 +138,10 @@ def _signoffs(cluster: Cluster) -> list[dict]:
             "kind": o.kind,
             "person": u.name,
             "signed_at": local_iso(s.created_at),
+            # The version the organisation signed (None: signed before versions were recorded).
+            "version": version,
         }
-        for s, o, u in rows
+        for s, o, u, version in rows
     ]
 
 

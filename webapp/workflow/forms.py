@@ -19,3 +19,9 @@ class TransitionForm(FlaskForm):
 
 class SignOffForm(FlaskForm):
     submit = SubmitField(_l("Sign the strategy for my organisation"))
+    #: The checksum of the version the confirmation page showed: that version is signed.
+    digest = HiddenField(validators=[Optional(), Length(max=64)])
+
+
+class WithdrawSignOffForm(FlaskForm):
+    submit = SubmitField(_l("Withdraw my organisation's signature"))

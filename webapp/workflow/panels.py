@@ -71,6 +71,8 @@ class SignOffPanel:
     unsigned: list[str]
     adopted: bool = False
     can_withdraw: bool = False
+    #: Sign-off id -> the number of the document version it signed.
+    versions: dict[int, int] = field(default_factory=dict)
 
 
 def titles(facts: ClusterFacts) -> dict[str, str]:
@@ -142,7 +144,7 @@ def signoff_panel(cluster: Cluster, status: StrategyStatus, facts: ClusterFacts)
 
     from webapp.extensions import db
     from webapp.i18n_labels import ORGANISATION_KIND_LABELS
-    from webapp.models import Organisation
+    from webapp.models import Document, Organisation
 
     signing = status.signing
     unsigned_ids = set(facts.member_organisations) - facts.signed_organisation_ids
@@ -153,8 +155,13 @@ def signoff_panel(cluster: Cluster, status: StrategyStatus, facts: ClusterFacts)
         if unsigned_ids
         else []
     )
+    signoffs = current_signoffs(cluster)
+    document_ids = {s.document_id for s in signoffs if s.document_id is not None}
+    query = select(Document.id, Document.version).where(Document.id.in_(document_ids))
+    numbers = dict(db.session.execute(query).all()) if document_ids else {}
     return SignOffPanel(
-        signoffs=current_signoffs(cluster),
+        signoffs=signoffs,
+        versions={s.id: numbers[s.document_id] for s in signoffs if s.document_id in numbers},
         quorum=facts.quorum,
         missing_kinds=[str(ORGANISATION_KIND_LABELS[k]) for k in signing.missing_kinds],
         can_sign=signing.can_sign,

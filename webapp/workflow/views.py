@@ -17,12 +17,20 @@ from webapp.collation import polish
 from webapp.extensions import db
 from webapp.inputs import query_int
 from webapp.models import AuditEvent, User
+from webapp.problems import Stale
 from webapp.workflow.audit_subjects import audit_subject
-from webapp.workflow.forms import SignOffForm, TransitionForm
+from webapp.workflow.forms import SignOffForm, TransitionForm, WithdrawSignOffForm
 from webapp.workflow.messages import unmet_message
-from webapp.workflow.operations import SignOffRefused, TransitionRefused, sign_off, transition
+from webapp.workflow.operations import (
+    SignOffRefused,
+    TransitionRefused,
+    sign_off,
+    transition,
+    version_to_sign,
+    withdraw_signoff,
+)
 from webapp.workflow.panels import titles
-from workflows.roles import Permission
+from workflows.roles import Permission, can
 from workflows.stages import Action, Unmet, available_actions
 from workflows.status import what_it_undoes
 
@@ -108,14 +116,47 @@ def confirm_reopen(slug: str, stage_key: str):
     )
 
 
+@bp.get("/signoffs/confirm")
+def confirm_signoff(slug: str):
+    """Before signing: which version is signed (number, date, checksum), then the button."""
+    from webapp.workflow.facts import load_facts
+    from webapp.workflow.panels import status_for
+
+    cluster, role = cluster_for(slug)
+    if not can(role, Permission.SIGN_OFF):
+        abort(403)
+    signing = status_for(load_facts(cluster), role).signing
+    if not signing.can_sign:
+        for unmet in signing.why_not or (Unmet("signing_adopted" if signing.adopted else "already_signed"),):
+            flash(unmet_message(unmet), "warning")
+        return redirect(url_for("clusters.detail", slug=slug, _anchor="signoffs"))
+    version = version_to_sign(cluster)
+    form = SignOffForm(digest=version.digest)
+    return render_template(
+        "workflow/confirm_signoff.html",
+        cluster=cluster,
+        version=version,
+        form=form,
+        organisation=current_user.organisation,
+    )
+
+
 @bp.post("/signoffs")
 def stage_signoff(slug: str):
     cluster, role = cluster_for(slug)
     back = redirect(url_for("clusters.detail", slug=slug, _anchor="signoffs"))
-    if not SignOffForm().validate_on_submit():
+    form = SignOffForm()
+    if not form.validate_on_submit():
         abort(400)
+    if not form.digest.data:
+        # Not from the confirmation page: it shows first which version is signed.
+        return redirect(url_for("workflow.confirm_signoff", slug=slug))
     try:
-        sign_off(cluster, current_user, role)
+        sign_off(cluster, current_user, role, digest=form.digest.data)
+    except Stale as changed:
+        db.session.rollback()
+        flash(changed.message, "warning")
+        return redirect(url_for("workflow.confirm_signoff", slug=slug))
     except SignOffRefused as refused:
         db.session.rollback()
         if any(u.code == "role_forbidden" for u in refused.unmet):
@@ -128,6 +169,25 @@ def stage_signoff(slug: str):
         flash(unmet_message(Unmet("already_signed")), "warning")
         return back
     flash(_("Thank you: your organisation has signed the strategy."), "success")
+    return back
+
+
+@bp.post("/signoffs/withdraw")
+def withdraw(slug: str):
+    cluster, role = cluster_for(slug)
+    back = redirect(url_for("clusters.detail", slug=slug, _anchor="signoffs"))
+    if not WithdrawSignOffForm().validate_on_submit():
+        abort(400)
+    try:
+        withdraw_signoff(cluster, current_user, role)
+    except SignOffRefused as refused:
+        db.session.rollback()
+        if any(u.code == "role_forbidden" for u in refused.unmet):
+            abort(403)
+        for unmet in refused.unmet:
+            flash(unmet_message(unmet), "warning")
+        return back
+    flash(_("Your organisation's signature is withdrawn."), "success")
     return back
 
 

@@ -22,7 +22,7 @@ renderer still produces a document that opens)::
      "organisation_kind_labels": {"enterprise": "Przedsiębiorstwa", ...},
      "meetings": [{"kind", "title", "number", "starts_at", "place",
                    "participants": int, "organisations": [str]}],
-     "signoffs": [{"organisation", "kind", "person", "signed_at"}],
+     "signoffs": [{"organisation", "kind", "person", "signed_at", "version"}],
      "agency": {"name", "city", "logo"},  # logo: PNG as base64 text (optional)
      "history": [{"version", "created_at", "final",      # earlier versions first,
                   "changed_sections": [title],           # this one last ("metryka")

@@ -41,6 +41,7 @@ _SIGNOFF_COLUMNS: Columns = (
     ("organisation_kind", False, None),
     ("person", False, None),
     ("signed_at", True, None),
+    ("signed_version", True, "right"),
 )
 
 
@@ -146,7 +147,7 @@ def meetings_table(ctx: Context, parent: Element, meetings: Sequence[Mapping[str
 def signoffs_table(
     ctx: Context, parent: Element, signoffs: Sequence[Mapping[str, Any]], kinds: Mapping[str, str]
 ) -> None:
-    """Who signed the strategy for which member organisation, and when."""
+    """Who signed the strategy for which member organisation, when, and which version."""
     rows = []
     for i, signoff in enumerate(signoffs, 1):
         kind = line(signoff.get("kind"))
@@ -159,6 +160,7 @@ def signoffs_table(
                 kinds.get(kind, kind),
                 line(signoff.get("person")),
                 date_text or ctx.formats.date_text(signoff.get("signed_at")),
+                line(signoff.get("version")) or "—",
             ]
         )
     caption = ctx.labels["signoffs"]

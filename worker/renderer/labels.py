@@ -69,6 +69,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "signoffs": "Podpisy organizacji członkowskich",
         "person": "Osoba podpisująca",
         "signed_at": "Data podpisu",
+        "signed_version": "Podpisana wersja",
         "figure": "Rysunek",
         "table": "Tabela",
         # The document history ("metryka") after the title page.
@@ -160,6 +161,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "signoffs": "Sign-offs by member organisations",
         "person": "Signed by",
         "signed_at": "Signed on",
+        "signed_version": "Version signed",
         "figure": "Figure",
         "table": "Table",
         "history": "Document history",

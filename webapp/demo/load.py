@@ -19,6 +19,7 @@ from webapp.auth.passwords import hash_password
 from webapp.clusters.operations import create_cluster, set_member
 from webapp.demo.organisations import AGENCY, CLUSTERS, ORGANISATIONS
 from webapp.demo.people import ascii_slug, person_name
+from webapp.demo.polls import load_poll
 from webapp.extensions import db
 from webapp.models import (
     Attendance,
@@ -117,6 +118,7 @@ def load_demo() -> bool:
         _members(cluster, spec["slug"], orgs, reps, agency, password_hash, index)
         _strategy(cluster, admin)
         _meetings(cluster, spec)
+        load_poll(cluster)  # the fifth workshop's prioritisation
         _founded(cluster)
     db.session.flush()
     return True

@@ -88,6 +88,12 @@ CLUSTER: dict[str, Permission] = {
     "documents.generate": P.EXPORT_DRAFT,
     "documents.download": P.VIEW_CLUSTER,
     "documents.download_pdf": P.VIEW_CLUSTER,
+    "documents.upload": P.COMMENT,  # who may comment may propose (workflows.proposals)
+    "documents.upload_page": P.VIEW_CLUSTER,
+    "documents.confirm_upload": P.COMMENT,
+    "documents.compare": P.VIEW_CLUSTER,
+    "api.post_upload": P.COMMENT,
+    "api.get_compare": P.VIEW_CLUSTER,
     "meetings.index": P.VIEW_CLUSTER,
     "meetings.detail": P.VIEW_CLUSTER,
     "meetings.calendar_file": P.VIEW_CLUSTER,
@@ -209,7 +215,11 @@ API_BODIES = {
     "api.post_publication": {"document_id": 1},
     "api.post_proposal": {"content": "Proponowany tekst", "base_revision": 0},
     "api.reject_proposal": {"reason": "Nie pasuje"},
-    "api.post_poll": {"question": "Co najpierw?", "kind": "choice", "options": [{"label": "A"}, {"label": "B"}]},
+    "api.post_poll": {
+        "question": "Co najpierw?",
+        "kind": "choice",
+        "options": [{"label": "A"}, {"label": "B"}],
+    },
     "api.put_vote": {"choices": [1]},
 }
 
@@ -278,6 +288,7 @@ def _objects(app, slug: str) -> dict:  # noqa: ANN001
         PollOption,
         Proposal,
         Section,
+        Upload,
         User,
     )
 
@@ -315,7 +326,10 @@ def _objects(app, slug: str) -> dict:  # noqa: ANN001
         )
         poll = Poll(cluster_id=cluster.id, question="Co najpierw?", kind="choice", voter="organisation")
         poll.options = [PollOption(position=0, label="A"), PollOption(position=1, label="B")]
-        db.session.add_all([comment, document, proposal, poll])
+        upload = Upload(
+            cluster_id=cluster.id, user_id=author.id, checksum="0" * 64, kind="studio", summary={}
+        )
+        db.session.add_all([comment, document, proposal, poll, upload])
         # A spare token of the admin's for the revocation probes, so that no principal
         # revokes the token its own API probes use.
         admin = db.session.scalar(select(User).where(User.is_admin.is_(True)))
@@ -339,6 +353,7 @@ def _objects(app, slug: str) -> dict:  # noqa: ANN001
             "proposal_id": proposal.id,
             "poll_id": poll.id,
             "document_id": document.id,
+            "upload_id": upload.id,
             "membership_id": observer.id,
             "number": 1,
             "name": "organisations",

@@ -17,6 +17,7 @@ from webapp.api.people import refuse
 from webapp.documents.compare import compare_response, versions_to_compare
 from webapp.problems import Problem
 from webapp.uploads import operations
+from workflows.roles import Permission
 
 
 class UploadProposal(Schema):
@@ -79,7 +80,7 @@ class UploadResponse(Schema):
 @blp.response(201, UploadResponse)
 @blp.alt_response(200, schema=UploadResponse, description="The same file was brought before: nothing new")
 def post_upload(slug: str):  # noqa: ANN201
-    cluster, _role = cluster_for(slug)
+    cluster, _role = cluster_for(slug, Permission.COMMENT)  # who may comment may propose
     sent = request.files.get("file")
     if sent is None:
         raise ApiError(422, "invalid", _("Choose a Word file (.docx) to upload."), field="file")
@@ -109,9 +110,13 @@ def post_upload(slug: str):  # noqa: ANN201
             },
         },
         "404": {"description": "a version that is not this cluster's, or not rendered"},
+        "422": {"description": "from or to missing, or not an id"},
     },
 )
 def get_compare(slug: str):  # noqa: ANN201
     cluster, _role = cluster_for(slug)
-    earlier, later = versions_to_compare(cluster, request.args.get("from"), request.args.get("to"))
+    try:
+        earlier, later = versions_to_compare(cluster, request.args.get("from"), request.args.get("to"))
+    except Problem as problem:
+        raise refuse(problem) from None
     return compare_response(cluster, earlier, later)

@@ -12,20 +12,22 @@ from webapp.documents.queries import download_name
 from webapp.extensions import db
 from webapp.inputs import in_int32
 from webapp.models import Cluster, Document, Section, SectionRevision, User
+from webapp.problems import Invalid
 from webapp.uploads.operations import snapshot_sections
 from worker.renderer.compare import tracked_changes
 from worker.renderer.reader import UnreadableFile
 
 
-def _id(value: str | None) -> int:
-    if value is None or not value.isdigit() or not in_int32(int(value)):
-        abort(404)
+def _id(field: str, value: str | None) -> int:
+    if value is None or not value.isascii() or not value.isdigit() or not in_int32(int(value)):
+        raise Invalid(field, _("Say which two versions to compare (their ids)."))
     return int(value)
 
 
 def versions_to_compare(cluster: Cluster, first: str | None, second: str | None) -> tuple[Document, Document]:
-    """The two rendered versions of this cluster, earlier first (404 for anything else)."""
-    found = [db.session.get(Document, _id(first)), db.session.get(Document, _id(second))]
+    """The two rendered versions of this cluster, earlier first: ``Invalid`` (422) for ids
+    that are no ids, 404 for versions that are not this cluster's or not rendered."""
+    found = [db.session.get(Document, _id("from", first)), db.session.get(Document, _id("to", second))]
     for document in found:
         if document is None or document.cluster_id != cluster.id or document.status != "done":
             abort(404)

@@ -23,6 +23,7 @@ from webapp.extensions import db
 from webapp.models import Upload
 from webapp.problems import Problem
 from webapp.uploads import operations
+from workflows.roles import Permission
 
 
 class UploadForm(FlaskForm):
@@ -49,7 +50,7 @@ def _summary_message(summary: dict) -> str:
 
 @bp.post("/upload")
 def upload(slug: str):
-    cluster, _role = cluster_for(slug)
+    cluster, _role = cluster_for(slug, Permission.COMMENT)  # who may comment may propose
     form = UploadForm()
     if not form.validate_on_submit():
         flash(_("Choose a Word file (.docx) to upload."), "danger")
@@ -103,7 +104,7 @@ def upload_page(slug: str, upload_id: int):
 
 @bp.post("/uploads/<int:upload_id>")
 def confirm_upload(slug: str, upload_id: int):
-    cluster, _role = cluster_for(slug)
+    cluster, _role = cluster_for(slug, Permission.COMMENT)
     found = _upload_in(cluster.id, upload_id)
     if not MappingForm().validate_on_submit():
         abort(400)
@@ -125,5 +126,9 @@ def confirm_upload(slug: str, upload_id: int):
 @bp.get("/compare")
 def compare(slug: str):
     cluster, _role = cluster_for(slug)
-    earlier, later = versions_to_compare(cluster, request.args.get("from"), request.args.get("to"))
+    try:
+        earlier, later = versions_to_compare(cluster, request.args.get("from"), request.args.get("to"))
+    except Problem as problem:
+        flash(problem.message, "danger")
+        return redirect(url_for("documents.index", slug=slug))
     return compare_response(cluster, earlier, later)

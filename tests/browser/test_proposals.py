@@ -64,6 +64,7 @@ def test_propose_then_accept_as_the_moderator(live_server, page, browser, artifa
         expect(card.locator(".proposal-note")).to_contain_text("Warto to dopisać")
         moderator.click("#proposals .reject-details summary")  # the reason's field shows too
         assert _serious_in_proposals(moderator) == []
+        moderator.locator("#proposals").screenshot(path=str(artifacts / "proposal-open.png"))
         with moderator.expect_navigation():
             card.locator(".accept-form button").click()
         expect(moderator.locator("#section-meta")).to_have_attribute("data-revision", str(revision + 1))

@@ -145,7 +145,8 @@ def open_package(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Package:
         raise UnreadableFile("not_docx", "no content types")
     types = package.xml(CONTENT_TYPES)
     declared = {el.get("ContentType") for el in types.iter(f"{_CT_NS}Override", f"{_CT_NS}Default")}
-    if declared & MACRO_TYPES or any(n.lower().endswith("vbaproject.bin") for n in names):
+    macro_types = declared & MACRO_TYPES or any("macroenabled" in (t or "").lower() for t in declared)
+    if macro_types or any(n.lower().endswith("vbaproject.bin") for n in names):
         raise UnreadableFile("macros")
     main = [
         el.get("PartName", "").lstrip("/")

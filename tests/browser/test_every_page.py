@@ -150,6 +150,8 @@ def page_paths(site: Site) -> list[str]:
         sections = [s.key for s in definition.all_sections()]
         meeting = db.session.scalar(db.select(Meeting.id).where(Meeting.cluster_id == cluster.id).limit(1))
         person = db.session.scalar(db.select(User.id).where(User.email == site.emails["member"]))
+        poll = _first_id("polls", cluster.id)
+        upload = _first_id("uploads", cluster.id)
     c = f"/c/{CLUSTER}"
     return [
         "/",
@@ -160,11 +162,18 @@ def page_paths(site: Site) -> list[str]:
         f"{c}/s/{SECTION}/comments",
         f"{c}/s/{SECTION}/proposals/new",
         f"{c}/documents/",
+        f"{c}/documents/compare",
+        f"{c}/documents/uploads/{upload}",
         f"{c}/meetings",
         f"{c}/meetings/{meeting}",
         f"{c}/meetings/{meeting}/edit",
         f"{c}/meetings/{meeting}/import",
         f"{c}/meetings/new",
+        f"{c}/polls",
+        f"{c}/polls/new",
+        f"{c}/polls/{poll}",
+        f"{c}/polls/{poll}/projector",
+        f"{c}/signoffs/confirm",
         f"{c}/audit",
         f"{c}/stages/{definition.stage_keys[-1]}/reopen",  # what reopening would undo, asked first
         f"{c}/stats",
@@ -183,6 +192,19 @@ def page_paths(site: Site) -> list[str]:
         "/c/no-such-cluster",
         "/no-such-page",
     ]
+
+
+def _first_id(table: str, cluster_id: int) -> int:
+    """The cluster's first row of a table the demo may leave empty (then an id that is not
+    there: the page is the error page, visited all the same)."""
+    from sqlalchemy import column, func, select
+    from sqlalchemy import table as table_named
+
+    from webapp.extensions import db
+
+    rows = table_named(table, column("id"), column("cluster_id"))
+    found = db.session.scalar(select(func.min(rows.c.id)).where(rows.c.cluster_id == cluster_id))
+    return found or 999_999
 
 
 #: Every text node (closed <details> and visually hidden text included: screen readers and
@@ -292,6 +314,7 @@ def test_the_crawl_covers_every_page_kind_of_the_url_map(site: Site) -> None:
         "meetings.calendar_file",
         "meetings.export_attendance",
         "meetings.sheet_template",
+        "polls.live",  # JSON for the projector page's script
         "stats.cluster_csv",
         "stats.agency_csv",
         "stats.cluster_chart",

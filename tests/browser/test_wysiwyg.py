@@ -33,21 +33,17 @@ def open_editor(live_server, tab: Page, email: str = ANNA, path: str = PROFILE) 
     expect(tab.locator("#wysiwyg-editor")).to_be_visible()
 
 
-_TOKENS: dict[str, dict] = {}
-
-
-def api(live_server) -> tuple:  # noqa: ANN001
-    """A test client of the live server's app and Anna's bearer header (one token per server)."""
+def api(live_server, email: str = ANNA) -> tuple:  # noqa: ANN001
+    """A test client of the live server's app and a bearer header (one token per server and person)."""
     client = live_server.app.test_client()
-    server = live_server.url
-    if server not in _TOKENS:
-        _TOKENS.clear()
-        _TOKENS[server] = bearer(api_token(client, ANNA))
-    return client, _TOKENS[server]
+    tokens = live_server.__dict__.setdefault("wysiwyg_tokens", {})  # this server's database only
+    if email not in tokens:
+        tokens[email] = bearer(api_token(client, email))
+    return client, tokens[email]
 
 
-def stored(live_server, path: str = API) -> dict:  # noqa: ANN001
-    client, headers = api(live_server)
+def stored(live_server, path: str = API, email: str = ANNA) -> dict:  # noqa: ANN001
+    client, headers = api(live_server, email)
     response = client.get(path, headers=headers)
     assert response.status_code == 200, response.get_json()
     return response.get_json()
@@ -356,3 +352,65 @@ def test_suggest_mode_sends_a_proposal_instead_of_saving(live_server, page, brow
         observer.context.close()
     assert stored(live_server)["revision"] == revision
     assert [p["status"] for p in proposals(live_server)] == ["open", "open"]
+
+
+HALINA = "halina.krol11@example.org"  # a member of e-Medycyna, whose action plan is drafted
+ACTION_PLAN = "/c/e-medycyna/s/action_plan"
+
+
+def test_action_plan_errors_at_fields_all_at_once_and_rows_move_by_keyboard(live_server, page, artifacts):
+    live_server.sign_in(page, HALINA)
+    page.goto(live_server.url + ACTION_PLAN)
+    rows = page.locator(".action-row")
+    first_action = rows.nth(0).locator("[data-field=action]").input_value()
+    second_action = rows.nth(1).locator("[data-field=action]").input_value()
+    # The objective served, in full under its drop-down ("goal › objective").
+    expect(rows.nth(0).locator("[data-objective-full]")).to_contain_text("›")
+    # Budgets read as money once typed.
+    budget = rows.nth(1).locator("[data-field=budget_pln]")
+    budget.fill("2500000")
+    budget.press("Tab")
+    expect(budget).to_have_value("2 500 000,00")
+
+    # Two mistakes in two rows: both shown at their fields, in words, before anything is sent.
+    rows.nth(0).locator("[data-field=start]").fill("2016-12-31")
+    rows.nth(0).locator("[data-field=end]").fill("2016-01-01")
+    rows.nth(2).locator("[data-field=budget_pln]").fill("dużo")
+    page.click("#save-button")
+    invalid = page.locator(".action-row .is-invalid")
+    expect(invalid).to_have_count(2)
+    expect(rows.nth(0).locator("[data-field=end] ~ .invalid-feedback")).to_have_text(
+        "Data zakończenia jest wcześniejsza niż data rozpoczęcia."
+    )
+    expect(rows.nth(2).locator(".invalid-feedback").filter(has_text="kwotę")).to_be_visible()
+    expect(page.locator("#save-status")).to_contain_text("Pola do poprawienia (zaznaczone na czerwono): 2")
+    assert "action_plan[" not in page.locator("main").inner_text()
+    page.screenshot(path=str(artifacts / "action-plan-errors.png"), full_page=True)
+
+    # Corrected; the second row moves to the top with Alt+↑ from inside it; saved in that order.
+    rows.nth(0).locator("[data-field=end]").fill("2017-06-30")
+    rows.nth(2).locator("[data-field=budget_pln]").fill("10 000")
+    rows.nth(1).locator("[data-field=action]").focus()
+    page.keyboard.press("Alt+ArrowUp")
+    assert rows.nth(0).locator("[data-field=action]").input_value() == second_action
+    expect(rows.nth(0).locator("[data-field=action]")).to_be_focused()
+    save_and_wait(page)
+    saved = stored(live_server, "/api/v1/clusters/e-medycyna/sections/action_plan", HALINA)
+    assert [r["action"] for r in saved["content"][:2]] == [second_action, first_action]
+    assert saved["content"][0]["budget_pln"] == "2500000.00"
+    assert saved["content"][1]["end"] == "2017-06-30"
+
+
+def test_a_refused_field_is_named_in_words(live_server, page):
+    live_server.sign_in(page, HALINA)
+    page.goto(live_server.url + ACTION_PLAN)
+    row = page.locator(".action-row").nth(3)
+    # A date the browser's check lets through (a year out of the studio's range) is refused by
+    # the server: the message names the row and the field, never the content's path.
+    row.locator("[data-field=start]").fill("1900-01-01")
+    page.click("#save-button")
+    expect(page.locator("#save-status")).to_have_attribute("data-tone", "danger")
+    status = page.locator("#save-status").inner_text()
+    assert "Działanie 4" in status and "action_plan[" not in status, status
+    expect(row.locator("[data-field=start]")).to_have_class(re.compile("is-invalid"))
+    expect(row.locator("[data-field=start] ~ .invalid-feedback")).to_contain_text("Działanie 4")

@@ -249,7 +249,8 @@ def test_refused_content_is_422_naming_the_field_and_keeps_what_was_typed(app, a
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'data-field="action_plan[1].budget_pln"' in html
-    assert "action_plan[1].budget_pln is not a valid amount." in html
+    assert "Action 2 · Budget (PLN) is not a valid amount." in html  # in words, not the path
+    assert "action_plan[1].budget_pln is" not in html
     assert 'value="dużo pieniędzy"' in html and "Pilotaż poprawiony przez mnie" in html
     assert re.search(r'is-invalid" data-field="budget_pln" value="dużo pieniędzy"', html)
     answer = post_save(browser, path, rows, before.revision, headers=JSON)

@@ -200,6 +200,30 @@ def as_date(value: object) -> date | None:
 
 # --- describing changes --------------------------------------------------------------------
 
+_STEP = re.compile(r"(\w+)\[(\d+)\]")
+
+
+def field_place(kind: str, path: str | None) -> str | None:
+    """A refused field's path as people say it: "action_plan[10].end" → "Action 11 · End".
+
+    None for a text section (the whole text) or a path of no known shape.
+    """
+    if not path or kind == "text":
+        return None
+    steps = _STEP.findall(path)
+    if not steps:
+        return None
+    parts: list[str] = []
+    for level, index in steps:
+        if level in SWOT_LABELS:
+            parts += [str(SWOT_LABELS[level]), _("item %(n)s", n=int(index) + 1)]
+        else:
+            parts.append(f"{ITEM_LABELS.get(level, level)} {int(index) + 1}")
+    field = path.rsplit(".", 1)[1] if "." in path.rsplit("]", 1)[-1] else None
+    if field:
+        parts.append(str(FIELD_LABELS.get(field, field)))
+    return " · ".join(parts)
+
 
 @dataclass(frozen=True)
 class PlaceLabel:

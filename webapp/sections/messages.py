@@ -7,8 +7,10 @@ from flask_babel import gettext as _
 from workflows.content import ContentError
 
 
-def content_error_message(error: ContentError) -> str:
-    field = error.field or _("the content")
+def content_error_message(error: ContentError, where: str | None = None) -> str:
+    """The refusal in words; ``where`` names the field for people ("Działanie 11 · Koniec"),
+    else the API's path is used (``action_plan[10].end``), which programs read."""
+    field = where or error.field or _("the content")
     limit = error.params.get("max", "?")
     messages = {
         "not_a_string": _("%(field)s must be text.", field=field),

@@ -49,6 +49,7 @@ from webapp.sections.editing import (
     as_date,
     budget_total,
     editor_content,
+    field_place,
     objective_choices,
     parse_amount,
     place_label,
@@ -133,6 +134,15 @@ def _money(amount: Decimal | None) -> str:
     return format_currency(amount, "PLN") if amount is not None else ""
 
 
+def _money_shown(amount: Decimal | None) -> str:
+    """An amount for reading: whole złoty without ",00" ("1 450 000 zł"), grosze when there are any."""
+    if amount is None or amount != amount.to_integral_value():
+        return _money(amount)
+    pattern = get_locale().currency_formats["standard"].pattern.split(";")[0]
+    whole = pattern.replace(".00", "").replace(".##", "")
+    return format_currency(amount, "PLN", format=whole, currency_digits=False)
+
+
 def _readonly(kind: str, content: object, objectives: dict[str, str] | None = None) -> dict:
     """Content prepared for reading: safe HTML for text, formatted rows for the rest."""
     if kind == "text":
@@ -141,9 +151,9 @@ def _readonly(kind: str, content: object, objectives: dict[str, str] | None = No
     if kind == "action_plan":
         for row in rows:
             row["start_date"], row["end_date"] = as_date(row["start"]), as_date(row["end"])
-            row["budget_shown"] = _money(parse_amount(row["budget_pln"]))
+            row["budget_shown"] = _money_shown(parse_amount(row["budget_pln"]))
             row["objective_label"] = (objectives or {}).get(row["objective_id"], row["objective_id"])
-        return {"rows": rows, "total": _money(budget_total(rows))}
+        return {"rows": rows, "total": _money_shown(budget_total(rows))}
     return {"rows": rows}
 
 
@@ -358,7 +368,7 @@ def save(slug: str, key: str):  # noqa: ANN201
         result = save_section(section, content, base, current_user)
     except ContentError as error:
         db.session.rollback()
-        message = content_error_message(error)
+        message = content_error_message(error, field_place(section.kind, error.field))
         if prefers_json():
             return json_answer(422, "invalid", message, field=error.field)
         return _page(

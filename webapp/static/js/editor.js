@@ -119,6 +119,7 @@
       });
     } else {
       fillList(topList(), content);
+      showObjectives();
     }
     changed();
   }
@@ -135,6 +136,19 @@
 
   const totalBox = document.getElementById("budget-total");
   const money = new Intl.NumberFormat(lang === "en" ? "en-GB" : "pl-PL", { style: "currency", currency: "PLN" });
+
+  // A typed amount ("1 000 000,50", "125000.5 zł") as a number; null when it is none.
+  function parseAmount(text) {
+    const cleaned = String(text).replace(/[\s\u00a0\u202f]/g, "").replace(/(zł|zl|pln)\.?$/i, "").replace(",", ".");
+    if (!cleaned || !/^-?\d+(\.\d+)?$/.test(cleaned)) return null;
+    return Number(cleaned);
+  }
+
+  // As people write it in Poland, the one form the server reads without doubt ("1 000 000,50").
+  function amountForInput(value) {
+    const [whole, fraction] = Math.abs(value).toFixed(2).split(".");
+    return (value < 0 ? "-" : "") + whole.replace(/\B(?=(\d{3})+(?!\d))/g, " ") + "," + fraction;
+  }
 
   function amount(text) {
     const cleaned = String(text).replace(/[\s\u00a0\u202f]/g, "").replace(/(zł|zl|pln)\.?$/i, "").replace(",", ".");
@@ -271,9 +285,55 @@
 
   function clearInvalid() {
     form.querySelectorAll(".is-invalid").forEach((el) => el.classList.remove("is-invalid"));
+    form.querySelectorAll("[data-feedback]").forEach((el) => {
+      el.textContent = "";
+    });
   }
 
-  function markInvalid(path) {
+  // The message beside the field itself, not only in the status line.
+  function flag(target, message) {
+    target.classList.add("is-invalid");
+    const box = target.parentElement && target.parentElement.querySelector("[data-feedback]");
+    if (box && message) box.textContent = message;
+  }
+
+  // --- checks made before sending (structured kinds): every problem at once, at its field ---
+
+  function problems() {
+    const found = [];
+    if (kind === "action_plan") {
+      rowsOf(topList()).forEach((row) => {
+        const field = (name) => fieldsOf(row).find((el) => el.dataset.field === name);
+        const start = field("start");
+        const end = field("end");
+        if (start && end && start.value && end.value && end.value < start.value) {
+          found.push([end, messages.endBeforeStart]);
+        }
+        const budget = field("budget_pln");
+        if (budget && budget.value.trim()) {
+          const value = parseAmount(budget.value);
+          if (value === null) found.push([budget, messages.badAmount]);
+          else if (value < 0) found.push([budget, messages.negativeAmount]);
+        }
+      });
+    } else if (kind === "kpi") {
+      form.querySelectorAll("[data-field=year]").forEach((year) => {
+        const text = year.value.trim();
+        if (text && !(/^\d{4}$/.test(text) && Number(text) >= 1990 && Number(text) <= 2100)) {
+          found.push([year, messages.badYear]);
+        }
+      });
+    }
+    return found;
+  }
+
+  function refuseProblems(found) {
+    found.forEach(([el, message]) => flag(el, message));
+    say(messages.fixFields.replace("{n}", String(found.length)), "danger");
+    found[0][0].focus();
+  }
+
+  function markInvalid(path, message) {
     if (path === undefined || path === null) return;
     let target = null;
     if (kind === "text") {
@@ -295,7 +355,7 @@
       if (row) target = field ? fieldsOf(row).find((el) => el.dataset.field === field) || row : row;
     }
     if (target) {
-      target.classList.add("is-invalid");
+      flag(target, message);
       if (typeof target.focus === "function") target.focus();
     }
   }
@@ -392,6 +452,14 @@
 
   async function save(sourceForm, submitter) {
     if (saving) return;
+    if ((sourceForm || form) === form) {
+      clearInvalid();
+      const found = problems();
+      if (found.length) {
+        refuseProblems(found);
+        return;
+      }
+    }
     if (suggesting() && (sourceForm || form) === form) {
       await propose();
       return;
@@ -452,7 +520,7 @@
     }
     if (data && data.message) {
       failed(data.message);
-      if (data.status === "invalid") markInvalid(data.field);
+      if (data.status === "invalid") markInvalid(data.field, data.message);
       return;
     }
     failed(response.status === 400 ? messages.expired : messages.failed.replace("{status}", String(response.status)));
@@ -504,6 +572,78 @@
       }
     }
   });
+  // --- the action plan's objective in full, budgets shown as money -----------------------
+
+  function showObjectives() {
+    form.querySelectorAll("select[data-field=objective_id]").forEach((select) => {
+      const box = select.closest("div").querySelector("[data-objective-full]");
+      if (!box) return;
+      const option = select.options[select.selectedIndex];
+      box.textContent = option && option.value ? option.text : "";
+    });
+  }
+  form.addEventListener("change", (event) => {
+    if (event.target.matches && event.target.matches("select[data-field=objective_id]")) showObjectives();
+  });
+  form.addEventListener(
+    "blur",
+    (event) => {
+      const el = event.target;
+      if (!el.matches || !el.matches("[data-field=budget_pln]")) return;
+      const value = parseAmount(el.value);
+      if (value !== null && value >= 0 && el.value !== amountForInput(value)) {
+        el.value = amountForInput(value);
+        changed();
+      }
+    },
+    true
+  );
+
+  // --- order: move buttons, Alt+↑ / Alt+↓ (rows; lines of a SWOT list) -------------------
+
+  function moveRow(row, direction) {
+    const sibling = direction === "up" ? row.previousElementSibling : row.nextElementSibling;
+    if (!sibling || !sibling.matches("[data-row]")) return false;
+    if (direction === "up") sibling.before(row);
+    else sibling.after(row);
+    changed();
+    return true;
+  }
+
+  function moveLine(area, direction) {
+    const lines = area.value.split("\n");
+    const at = area.value.slice(0, area.selectionStart).split("\n").length - 1;
+    const to = direction === "up" ? at - 1 : at + 1;
+    if (to < 0 || to >= lines.length) return;
+    const column = area.selectionStart - area.value.slice(0, area.selectionStart).lastIndexOf("\n") - 1;
+    [lines[at], lines[to]] = [lines[to], lines[at]];
+    area.value = lines.join("\n");
+    const caret = lines.slice(0, to).join("\n").length + (to ? 1 : 0) + Math.min(column, lines[to].length);
+    area.setSelectionRange(caret, caret);
+    changed();
+  }
+
+  form.addEventListener("click", (event) => {
+    const move = event.target.closest("[data-move]");
+    if (!move) return;
+    const row = move.closest("[data-row]");
+    if (row && moveRow(row, move.dataset.move)) move.focus();
+  });
+  form.addEventListener("keydown", (event) => {
+    if (!event.altKey || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) return;
+    const direction = event.key === "ArrowUp" ? "up" : "down";
+    if (event.target.matches && event.target.matches("[data-swot]")) {
+      event.preventDefault();
+      moveLine(event.target, direction);
+      return;
+    }
+    const row = event.target.closest && event.target.closest("[data-row]");
+    if (!row) return;
+    event.preventDefault();
+    const focused = event.target;
+    if (moveRow(row, direction)) focused.focus();
+  });
+
   window.addEventListener("pagehide", storeDraft);
   document.addEventListener("section:revision", (event) => {
     const newer = document.getElementById("newer-notice");
@@ -535,5 +675,6 @@
     showMode();
   }
   updateTotal();
+  showObjectives();
   offerDraft();
 })();

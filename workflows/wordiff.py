@@ -115,13 +115,62 @@ def annotate(rendered: str) -> str:
     return "".join(parts)
 
 
-def formatted_diff(old: str, new: str, render: Renderer) -> str:
+def formatted_diff(old: str, new: str, render: Renderer, context: int | None = None) -> str:
     """HTML of ``new`` as formatted text, with word-level <ins>/<del> of the changes from ``old``.
 
     ``render`` turns Markdown into safe HTML (its tags and text escaped and sanitised);
-    only <ins> and </ins>, <del> and </del> are added to what it gives.
+    only <ins> and </ins>, <del> and </del> are added to what it gives. With ``context``,
+    only the changed blocks (paragraphs, lists, tables…) and that many blocks around each
+    are kept; each run of blocks left out is one ``<p class="diff-gap">…</p>``.
     """
-    return annotate(str(render(marked_source(old or "", new or ""))))
+    html = annotate(str(render(marked_source(old or "", new or ""))))
+    return html if context is None else around_changes(html, context)
+
+
+_VOID = frozenset({"br", "hr", "img", "input", "wbr"})
+_TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
+GAP = '<p class="diff-gap">…</p>'
+
+
+def blocks(html: str) -> list[str]:
+    """The top-level elements of rendered HTML, in order (text between them dropped if blank)."""
+    found: list[str] = []
+    depth, start = 0, 0
+    for match in _TAG_NAME.finditer(html):
+        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
+        if name in _VOID or self_closing:
+            if depth == 0:
+                found.append(html[start : match.end()])
+                start = match.end()
+            continue
+        if not closing:
+            if depth == 0 and html[start : match.start()].strip():
+                found.append(html[start : match.start()])
+            if depth == 0:
+                start = match.start()
+            depth += 1
+            continue
+        depth = max(depth - 1, 0)
+        if depth == 0:
+            found.append(html[start : match.end()])
+            start = match.end()
+    if html[start:].strip():
+        found.append(html[start:])
+    return [block.strip("\n") for block in found if block.strip()]
+
+
+def around_changes(html: str, context: int = 1) -> str:
+    """Only the blocks holding a change and ``context`` blocks either side of each."""
+    parts = blocks(html)
+    changed = [i for i, block in enumerate(parts) if "<ins>" in block or "<del>" in block]
+    keep = {j for i in changed for j in range(i - context, i + context + 1) if 0 <= j < len(parts)}
+    out: list[str] = []
+    for i, block in enumerate(parts):
+        if i in keep:
+            out.append(block)
+        elif not out or out[-1] != GAP:
+            out.append(GAP)
+    return "\n".join(out)
 
 
 def inline_diff(old: str, new: str) -> str:

@@ -120,3 +120,32 @@ def test_inline_diff_escapes_plain_fields() -> None:
 
 def test_marked_source_keeps_block_markers_outside_the_marks() -> None:
     assert marked_source("", "- new item\n") == "- \ue000new item\ue001\n"
+
+
+def test_only_the_changed_blocks_and_their_neighbours_are_kept() -> None:
+    old = "\n\n".join(f"Akapit {i}." for i in range(8)) + "\n\n- a\n- b\n\n| x | y |\n|---|---|\n| 1 | 2 |\n"
+    new = old.replace("Akapit 4.", "Akapit 4 zmieniony.").replace("| 1 | 2 |", "| 1 | 3 |")
+    html = formatted_diff(old, new, render_markdown, context=1)
+    parsed = _parse(html)
+    assert parsed.ok, html
+    assert re.findall(r"Akapit \d", html) == ["Akapit 3", "Akapit 4", "Akapit 5"]
+    assert html.count('class="diff-gap"') == 2  # paragraphs 0-2, and 6-7
+    assert "<table" in html and "<li>b</li>" in html  # the table changed; the list is its neighbour
+    assert _words(" ".join(parsed.inserted)) == ["zmieniony", "3"]
+    # Without context the whole text shows.
+    assert "Akapit 0" in formatted_diff(old, new, render_markdown)
+
+
+def test_blocks_split_nested_html_at_the_top_level_only() -> None:
+    from workflows.wordiff import blocks
+
+    html = (
+        "<p>a<br>b</p>\n<ul>\n<li><p>x</p><ul><li>y</li></ul></li>\n</ul>\n<hr>\n"
+        "<table><tr><td>1</td></tr></table>"
+    )
+    assert blocks(html) == [
+        "<p>a<br>b</p>",
+        "<ul>\n<li><p>x</p><ul><li>y</li></ul></li>\n</ul>",
+        "<hr>",
+        "<table><tr><td>1</td></tr></table>",
+    ]

@@ -13,12 +13,16 @@ from workflows.diff import diff_structured
 from workflows.merge import merge
 from workflows.wordiff import formatted_diff, inline_diff
 
+#: Unchanged paragraphs shown either side of a change in a proposal (the rest folded).
+CONTEXT_BLOCKS = 1
 
-def text_diff(old: object, new: object) -> Markup:
+
+def text_diff(old: object, new: object, context: int | None = None) -> Markup:
     """Formatted text with word-level <ins>/<del>: the markup is made by the Markdown
-    pipeline (sanitised by nh3) and workflows.wordiff adds only <ins>/<del> tags."""
+    pipeline (sanitised by nh3) and workflows.wordiff adds only <ins>/<del> tags (and,
+    with `context`, its gap marks between the changed blocks it keeps)."""
     before, after = (v if isinstance(v, str) else "" for v in (old, new))
-    html = formatted_diff(before, after, render_markdown)
+    html = formatted_diff(before, after, render_markdown, context=context)
     return Markup(html)  # noqa: S704  (rendered and sanitised by render_markdown)
 
 
@@ -44,7 +48,7 @@ def structured_changes(kind: str, old: object, new: object) -> list[dict]:
 
 def changes_view(kind: str, old: object, new: object) -> dict:
     if kind == "text":
-        return {"html": text_diff(old, new), "empty": old == new}
+        return {"html": text_diff(old, new, context=CONTEXT_BLOCKS), "empty": old == new}
     changes = structured_changes(kind, old, new)
     return {"changes": changes, "empty": not changes}
 

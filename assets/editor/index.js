@@ -145,7 +145,7 @@ function mount(area, labels) {
       { name: "bold", glyph: "B", keys: "Ctrl+B", run: (e) => chain(e).toggleBold().run(), active: (e) => e.isActive("bold"), can: (e) => e.can().toggleBold() },
       { name: "italic", glyph: "I", keys: "Ctrl+I", run: (e) => chain(e).toggleItalic().run(), active: (e) => e.isActive("italic"), can: (e) => e.can().toggleItalic() },
       { name: "strike", glyph: "S", keys: "Ctrl+Shift+S", run: (e) => chain(e).toggleStrike().run(), active: (e) => e.isActive("strike"), can: (e) => e.can().toggleStrike() },
-      { name: "link", glyph: "🔗", keys: "Ctrl+K", run: () => openLinkBar(), active: (e) => e.isActive("link") },
+      { name: "link", glyph: "Link", keys: "Ctrl+K", run: () => openLinkBar(), active: (e) => e.isActive("link") },
     ],
     [
       { name: "bulletList", glyph: "•≡", keys: "Ctrl+Shift+8", run: (e) => chain(e).toggleBulletList().run(), active: (e) => e.isActive("bulletList") },
@@ -166,7 +166,7 @@ function mount(area, labels) {
     { name: "deleteRow", glyph: "☰−", run: (e) => chain(e).deleteRow().run(), can: (e) => e.can().deleteRow() },
     { name: "columnLeft", glyph: "↤+", run: (e) => chain(e).addColumnBefore().run(), can: (e) => e.can().addColumnBefore() },
     { name: "columnRight", glyph: "↦+", run: (e) => chain(e).addColumnAfter().run(), can: (e) => e.can().addColumnAfter() },
-    { name: "deleteColumn", glyph: "⫼−", run: (e) => chain(e).deleteColumn().run(), can: (e) => e.can().deleteColumn() },
+    { name: "deleteColumn", glyph: "‖−", run: (e) => chain(e).deleteColumn().run(), can: (e) => e.can().deleteColumn() },
     { name: "headerRow", glyph: "▤", run: (e) => chain(e).toggleHeaderRow().run(), can: (e) => e.can().toggleHeaderRow() },
     { name: "alignLeft", glyph: "⇤", run: (e) => alignColumn(e, "left"), active: (e) => tableAlign(e) === "left" },
     { name: "alignCenter", glyph: "↔", run: (e) => alignColumn(e, "center"), active: (e) => tableAlign(e) === "center" },

@@ -22,6 +22,7 @@ from webapp.models import (
     AuditEvent,
     Cluster,
     Comment,
+    Membership,
     Notification,
     OutboxEmail,
     Section,
@@ -621,10 +622,22 @@ def test_replies_and_objections_tell_the_people_concerned(app, people):
             )
         )
     assert writers and people.user("observer").id not in writers
+    # An observer's objection is a remark: it holds nothing back and is no objection to anyone.
     posted(people.post("observer", body="I object", kind="objection"))
     with ctx(app) as session:
+        objections = select(Notification.user_id).where(Notification.kind == "objection")
+        assert session.scalars(objections).all() == []
+    posted(people.post("admin", body="I object", kind="objection"))
+    with ctx(app) as session:
+        moderators = set(
+            session.scalars(
+                select(Membership.user_id)
+                .join(Cluster, Cluster.id == Membership.cluster_id)
+                .where(Cluster.slug == SLUG, Membership.role == "moderator")
+            )
+        )
         told = session.scalars(select(Notification.user_id).where(Notification.kind == "objection"))
-        assert set(told) == writers
+        assert set(told) == writers | moderators
 
 
 # --- XSS ----------------------------------------------------------------------------------

@@ -75,7 +75,7 @@ def test_default_modes_immediate_for_mentions_and_review_requests(app, people):
             "stage_changed": "digest",
             "reply": "digest",
             "mention": "immediate",
-            "objection": "digest",
+            "objection": "immediate",
             "document_ready": "digest",
             "proposal": "digest",
             "proposal_decided": "digest",

@@ -18,6 +18,7 @@ from webapp.comments.operations import (
     edit_comment,
     hide_comment,
     post_comment,
+    posting_notes,
     reopen_comment,
     resolve_comment,
 )
@@ -36,6 +37,14 @@ class CommentRequest(Strict):
     kind = fields.String(load_default=None, allow_none=True)
     parent_id = fields.Integer(load_default=None, allow_none=True, strict=True)
     quote = fields.String(load_default="", allow_none=True)
+
+
+class CommentCreated(Schema):
+    id = fields.Integer()
+    #: The kind posted: an objection from outside the member organisations is a remark.
+    kind = fields.String()
+    #: What the author should know (an objection posted as a remark, an @name that named no one).
+    notes = fields.List(fields.String())
 
 
 class EditRequest(Strict):
@@ -159,7 +168,7 @@ def comment_list(query: dict, slug: str, key: str):  # noqa: ANN201 - body, stat
 
 @blp.route("/clusters/<slug>/sections/<key>/comments", methods=["POST"])
 @blp.arguments(CommentRequest)
-@blp.response(201, IdResponse)
+@blp.response(201, CommentCreated)
 def comment_create(body: dict, slug: str, key: str) -> dict:
     cluster, role = cluster_for(slug, Permission.COMMENT)
     section = _section(cluster, key)
@@ -179,8 +188,7 @@ def comment_create(body: dict, slug: str, key: str) -> dict:
         raise refuse(problem) from None
     except NotAllowed as refused:
         raise ApiError(403, "forbidden", refused.message) from None
-    comment_id = comment.id
-    return {"id": comment_id}
+    return {"id": comment.id, "kind": comment.kind, "notes": posting_notes(cluster, body["kind"], comment)}
 
 
 def _found(comment_id: int):  # noqa: ANN202

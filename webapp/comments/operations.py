@@ -8,7 +8,6 @@ request commits once. Bad input raises ``Invalid`` (422) and a refusal ``NotAllo
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from flask import current_app, url_for
@@ -22,6 +21,7 @@ from webapp.extensions import db
 from webapp.models import Cluster, Comment, Section, User
 from webapp.models.base import utcnow
 from webapp.problems import Invalid
+from workflows.mentions import Mentions, Named, objection_kind, resolve
 from workflows.roles import Role
 from workflows.visibility import (
     COMMENT_KINDS,
@@ -94,22 +94,40 @@ def comment_link(cluster_slug: str, section_key: str, comment_id: int | None = N
 
 
 def mentioned(body: str, people: list[queries.Person]) -> list[queries.Person]:
-    """The cluster people named as ``@Full Name`` in the body (longest names first, so
-    "@Anna Maria Nowak" is not also "@Anna Maria")."""
-    found: list[queries.Person] = []
-    taken: list[tuple[int, int]] = []
-    for person in sorted(people, key=lambda p: len(p.name), reverse=True):
-        if not person.name.strip():
-            continue
-        pattern = re.compile(r"(?<![\w@])@" + re.escape(person.name) + r"(?!\w)", re.IGNORECASE)
-        for match in pattern.finditer(body):
-            span = match.span()
-            if any(s < span[1] and span[0] < e for s, e in taken):
-                continue
-            taken.append(span)
-            found.append(person)
-            break
-    return found
+    """The cluster people the body names: ``@Full Name``, or an ``@word`` that fits exactly
+    one of them (workflows.mentions)."""
+    by_id = {p.id: p for p in people}
+    return [by_id[i] for i in mention_report(body, people).ids]
+
+
+def mention_report(body: str, people: list[queries.Person]) -> Mentions:
+    """Who is named, and the hand-typed ``@word``s that fit no one or several people."""
+    return resolve(body, [Named(p.id, p.name) for p in people])
+
+
+def posting_notes(cluster: Cluster, requested_kind: str | None, comment: Comment) -> list[str]:
+    """What the author should know about a comment just posted: an objection posted as a
+    remark, an ``@name`` that named no one (or could be several people)."""
+    notes = []
+    if requested_kind == "objection" and comment.kind != "objection":
+        notes.append(
+            _(
+                "Posted as a remark: only people of the cluster's member organisations raise "
+                "objections that hold a stage back."
+            )
+        )
+    report = mention_report(comment.body, queries.cluster_people(cluster))
+    for word in report.unknown:
+        notes.append(_("No one in this cluster is called @%(name)s, so no one was told.", name=word))
+    for word, names in report.ambiguous:
+        notes.append(
+            _(
+                "@%(name)s could be any of: %(people)s. No one was told: choose the person from the list.",
+                name=word,
+                people=", ".join(names),
+            )
+        )
+    return notes
 
 
 def post_comment(
@@ -132,6 +150,8 @@ def post_comment(
     kind = kind or "remark"
     if kind not in COMMENT_KINDS:
         raise Invalid("kind", _("Choose the kind: remark, suggestion or objection."))
+    # Only a member organisation's person holds a stage back; anyone else's is a remark.
+    kind = objection_kind(role, kind)
     if visibility is not None and visibility not in VISIBILITIES:
         raise Invalid("visibility", _("Choose who sees it: everyone, or moderators only."))
     parent = None

@@ -41,6 +41,7 @@ from webapp.comments.operations import (
     edit_window,
     hide_comment,
     post_comment,
+    posting_notes,
     reopen_comment,
     resolve_comment,
 )
@@ -50,6 +51,7 @@ from webapp.markdown import render_markdown
 from webapp.models import Cluster, Comment, Section, User
 from webapp.models.base import utcnow
 from webapp.problems import Invalid
+from workflows.mentions import may_object
 from workflows.roles import Permission, Role, can
 from workflows.visibility import may_delete, may_edit, may_hide, may_post, may_resolve
 
@@ -129,6 +131,11 @@ class Panel:
 
     def can_reply_internally(self, comment: Comment) -> bool:
         return self.can_post_internal and comment.visibility == "all"
+
+    @property
+    def objection_becomes_remark(self) -> bool:
+        """Said on the form before posting: this person's objection would be a remark."""
+        return not may_object(self.role)
 
     def quote_current(self, comment: Comment) -> bool:
         if self._text is None:
@@ -288,6 +295,8 @@ def create(slug: str, key: str):
         )
     except (Invalid, NotAllowed) as problem:
         return _refused(cluster, role, section, target, form, problem)
+    for note in posting_notes(cluster, form.kind.data, comment):
+        flash(note, "warning")
     return _done(cluster, section, comment.id, _("Your comment is posted."))
 
 

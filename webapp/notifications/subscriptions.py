@@ -18,6 +18,7 @@ from webapp.events import Event, happened
 from webapp.extensions import db
 from webapp.models import Cluster, Comment, Section, User
 from webapp.notifications.operations import notify, notify_document_ready, notify_stage_event
+from workflows.roles import REVIEWER_ROLES
 from workflows.visibility import OBJECTION, can_see_comment
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,9 @@ def _comment(event: Event) -> None:
     told: set[int] = {author.id}
     people = queries.cluster_people(cluster)
     wanted: list[tuple[str, set[int]]] = [("mention", {p.id for p in mentioned(comment.body, people)})]
+    if comment.kind == OBJECTION:
+        # An objection holds the stage back: the moderators hear of it first, as an objection.
+        wanted.insert(0, ("objection", {p.id for p in people if p.role in REVIEWER_ROLES}))
     if parent is not None and parent.author_id is not None:
         wanted.append(("reply", {parent.author_id}))
     if comment.kind == OBJECTION:

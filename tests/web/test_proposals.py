@@ -362,3 +362,18 @@ def test_the_proposer_reads_the_decision_in_polish(client, accounts, observer, m
     with app.app_context():
         link = db.session.scalar(select(Notification.link).where(Notification.kind == "proposal_decided"))
         assert link.endswith(f"/c/{SLUG}/s/{KEY}#proposal-{pid}")
+
+
+def test_outdated_on_the_page_is_said_and_kept(client, accounts, member, other_member, app):
+    base = current(client, member)
+    pid = propose(client, member, base["content"] + "\nDopisek.\n", base["revision"]).get_json()["id"]
+    replaced = {"content": "Zupełnie inny tekst.\n", "base_revision": base["revision"]}
+    assert client.put(section_url(), json=replaced, headers=other_member).status_code == 200
+    page = f"/c/{SLUG}/s/{KEY}"
+    sign_in(client, accounts.email("moderator", SLUG))
+    answer = client.post(f"{page}/proposals/{pid}/accept", data={"csrf_token": page_csrf(client, page)})
+    assert answer.status_code == 302
+    html = client.get(page).get_data(as_text=True)
+    assert "napisano na nowo" in html and 'data-status="outdated"' in html
+    with app.app_context():
+        assert db.session.get(Proposal, pid).status == "outdated"

@@ -138,10 +138,12 @@ def _hbars(
 ) -> bytes:
     height = min(max(1.6, 0.42 * len(items) + 0.9), 12.0)
     fig, ax = _figure(width, height, layout=None)  # manual margins: cheaper, same result
-    names = [_label(name) for name, _ in items]
+    # DejaVu Sans at this size is about 0.085 in per character on average; names longer than the
+    # room beside the bars are cut (with "…"), never clipped at the figure's edge.
+    room = 3.6 * width / 7.0
+    names = [_label(name, min(_MAX_LABEL, int((room - 0.35) / 0.085))) for name, _ in items]
     values = [float(v) for _, v in items]
-    # DejaVu Sans at this size is about 0.085 in per character on average.
-    label_inches = min(3.6 * width / 7.0, 0.35 + 0.085 * max([len(n) for n in names] + [0]))
+    label_inches = min(room, 0.35 + 0.085 * max([len(n) for n in names] + [0]))
     fig.subplots_adjust(
         left=label_inches / width,
         right=0.95,

@@ -1,12 +1,12 @@
 """Screenshots of the studio's pages at a laptop's and a phone's width, to look at them as people do.
 
-    .venv/bin/python scripts/page_screenshots.py [OUTDIR]   (default: docs/screens)
+    .venv/bin/python scripts/page_screenshots.py [OUTDIR [NAME=PATH ...]]   (default: docs/screens)
 
 Loads the demo into a throw-away SQLite database, serves the app on a free local port, signs in as
 a cluster's moderator in Polish with Debian's chromium (headless) and writes, for each page,
-``NAME-1366.png`` and ``NAME-390.png`` (the top of the page, one screen tall, so the files stay
-small; the documents page whole, its versions below). The documents page shows a version being made and the newest one finished, as the worker
-leaves them. Render them again when the pages change.
+``NAME-1366.png`` and ``NAME-390.png`` (the cluster page's first screen, so the file stays small;
+the other pages whole). The documents page shows a version being made and one finished, as the
+worker leaves them. Render them again when the pages change.
 """
 
 from __future__ import annotations
@@ -81,6 +81,7 @@ def main() -> None:
     from werkzeug.serving import make_server
 
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screens"
+    pages = dict(arg.split("=", 1) for arg in sys.argv[2:]) or PAGES  # other pages, to look at them
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="screens-") as tmp:
         app = _app(Path(tmp))
@@ -100,11 +101,11 @@ def main() -> None:
                 page.fill("input[name=password]", os.environ["DEMO_PASSWORD"])
                 page.click("main form [type=submit]")
                 page.wait_for_url(lambda u: "/login" not in u)
-                for name, path in PAGES.items():
+                for name, path in pages.items():
                     page.goto(url + path)
                     page.wait_for_load_state("networkidle")
                     target = out / f"{name}-{label}.png"
-                    page.screenshot(path=str(target), full_page=name == "documents")
+                    page.screenshot(path=str(target), full_page=name != "cluster")
                     print(target, target.stat().st_size, "bytes")
                 context.close()
             browser.close()

@@ -142,6 +142,7 @@ AUDIT_LABELS = {
     "poll.vote": _l("vote counted"),
     "poll.close": _l("poll closed"),
     "poll.apply": _l("poll results applied to the order"),
+    "poll.remind": _l("voters reminded that the poll closes soon"),
     "proposal.create": _l("change proposed"),
     "proposal.accept": _l("proposal accepted"),
     "proposal.reject": _l("proposal rejected"),

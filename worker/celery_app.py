@@ -44,6 +44,8 @@ def _settings(app: Flask) -> dict:
                 "task": "studio.sweep_documents",
                 "schedule": app.config["SWEEP_INTERVAL"],
             },
+            # Voters who have not voted hear that a poll closes soon (webapp.polls).
+            "remind-polls": {"task": "studio.remind_polls", "schedule": 300.0},
         },
     )
     broker_url = settings.get("broker_url", "")

@@ -156,3 +156,12 @@ def sweep_documents() -> int:
     for document_id in ids:  # once the requeued states are visible to the workers
         after_commit(lambda document_id=document_id: render_document.delay(document_id))
     return len(ids)
+
+
+@shared_task(name="studio.remind_polls")
+def remind_polls() -> int:
+    """Tell the voters of polls that close soon, once per poll; count the polls."""
+    from webapp.polls.operations import remind_closing
+
+    sqlite_write_intent.set(True)  # the task class commits (worker.celery_app)
+    return remind_closing()

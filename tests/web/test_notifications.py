@@ -79,6 +79,8 @@ def test_default_modes_immediate_for_mentions_and_review_requests(app, people):
             "document_ready": "digest",
             "proposal": "digest",
             "proposal_decided": "digest",
+            "poll_opened": "digest",
+            "poll_closing": "immediate",  # a daily digest would come after the poll closed
         }
 
 
@@ -204,6 +206,8 @@ def test_preferences_form_saves_valid_choices_only(app, people):
         "document_ready": "immediate",
         "proposal": "off",
         "proposal_decided": "immediate",
+        "poll_opened": "off",
+        "poll_closing": "digest",
     }
     saved = client.post("/notifications/preferences", data={"csrf_token": csrf, **choice})
     assert saved.status_code == 302

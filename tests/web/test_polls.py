@@ -319,7 +319,10 @@ def test_the_snapshot_carries_closed_polls_only(app, client, accounts):
     closed_id = _create(client, moderator, question="Już zamknięte", kind="choice")
     x = _options(client, moderator, closed_id)[0]
     member = _headers(client, _members(accounts)[0])
-    assert client.put(f"/api/v1/polls/{closed_id}/vote", json={"choices": [x]}, headers=member).status_code == 200
+    assert (
+        client.put(f"/api/v1/polls/{closed_id}/vote", json={"choices": [x]}, headers=member).status_code
+        == 200
+    )
     assert client.post(f"/api/v1/polls/{closed_id}/close", headers=moderator).status_code == 200
     with app.test_request_context():
         cluster = db.session.scalar(select(Cluster).where(Cluster.slug == SLUG))
@@ -334,3 +337,54 @@ def test_the_snapshot_carries_closed_polls_only(app, client, accounts):
         "by_kind": shot["options"][0]["by_kind"],
     }
     assert "@" not in str(shot)
+
+
+def test_voters_hear_that_a_poll_opens_and_before_it_closes(app, client, accounts):
+    from datetime import UTC, datetime, timedelta
+
+    from webapp.models import Notification
+    from webapp.polls.operations import remind_closing
+
+    moderator_email = accounts.email("moderator", SLUG)
+    moderator = _headers(client, moderator_email)
+    closes = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    poll_id = _create(client, moderator, kind="choice", closes_at=closes)
+    members = _members(accounts)
+    x = _options(client, moderator, poll_id)[0]
+    assert client.put(
+        f"/api/v1/polls/{poll_id}/vote", json={"choices": [x]}, headers=_headers(client, members[0])
+    )
+    with app.test_request_context():
+        told = dict(
+            db.session.execute(
+                select(User.email, Notification.kind)
+                .join(Notification, Notification.user_id == User.id)
+                .where(Notification.kind == "poll_opened")
+            ).all()
+        )
+        assert set(members) <= set(told) and moderator_email not in told
+        assert accounts.email("observer", SLUG) not in told
+        assert remind_closing() == 1 and remind_closing() == 0  # once per poll
+        reminded = set(
+            db.session.scalars(
+                select(User.email)
+                .join(Notification, Notification.user_id == User.id)
+                .where(Notification.kind == "poll_closing")
+            )
+        )
+        db.session.commit()
+    assert members[0] not in reminded and set(members[1:]) <= reminded
+    sign_in(client, members[1])
+    page = client.get("/notifications", headers=EN).get_data(as_text=True)
+    assert "closes soon" in page and "Co najpierw?" in page
+
+
+def test_a_meeting_lists_the_polls_run_at_it(app, client, accounts):
+    with app.app_context():
+        poll = db.session.scalar(select(Poll).join(Cluster).where(Cluster.slug == "makros"))
+        meeting_id, question = poll.meeting_id, poll.question
+    sign_in(client, accounts.email("member", "makros"))
+    page = client.get(f"/c/makros/meetings/{meeting_id}").get_data(as_text=True)
+    assert question in page
+    poll_page = client.get(f"/c/makros/polls/{poll.id}").get_data(as_text=True)
+    assert "Warsztat 5" in poll_page and "data:image/svg+xml" in poll_page  # closed: results shown

@@ -19,6 +19,8 @@ NOTIFICATION_KINDS: tuple[str, ...] = (
     "document_ready",  # a document you asked for is ready
     "proposal",  # a change was proposed to a section you may edit
     "proposal_decided",  # your proposal was accepted, rejected or found outdated
+    "poll_opened",  # a poll you may vote in opened
+    "poll_closing",  # a poll you have not voted in closes soon
 )
 DELIVERY_MODES: tuple[str, ...] = ("immediate", "digest", "off")
 

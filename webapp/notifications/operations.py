@@ -28,7 +28,7 @@ from workflows.roles import REVIEWER_ROLES, STAGE_NEWS_ROLES, Role
 
 #: Told at once unless the person chose otherwise; every other kind comes in the digest.
 #: An objection too: it holds a stage back, so moderators and writers hear of it at once.
-IMMEDIATE_BY_DEFAULT: frozenset[str] = frozenset({"mention", "review_requested", "objection"})
+IMMEDIATE_BY_DEFAULT: frozenset[str] = frozenset({"mention", "review_requested", "poll_closing", "objection"})
 
 #: Stage actions that tell the people working on the strategy (submit tells moderators).
 STAGE_CHANGES: frozenset[str] = frozenset({"return", "approve", "reopen"})

@@ -185,3 +185,22 @@ def _proposal_decided(event: Event) -> None:
         },
         proposal_link(event.cluster, section.key, proposal.id),
     )
+
+
+@on("poll.create")
+@on("poll.remind")
+def _poll(event: Event) -> None:
+    """A poll opens: those who may vote in it; it closes soon: those whose vote is not in."""
+    from webapp.polls.queries import poll_link, voters_to_tell
+
+    poll = event.context["poll"]
+    reminder = event.verb == "poll.remind"
+    people = voters_to_tell(event.cluster, poll, only_not_voted=reminder)
+    actor_id = event.actor.id if event.actor is not None else None
+    notify(
+        [p for p in people if p.id != actor_id],
+        "poll_closing" if reminder else "poll_opened",
+        event.cluster,
+        {"question": poll.question, "poll": poll.id},
+        poll_link(event.cluster, poll.id),
+    )

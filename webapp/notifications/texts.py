@@ -180,6 +180,16 @@ def describe(
             "Your proposal for “%(section)s” in %(cluster)s is outdated: the section was rewritten since.",
             section=section, cluster=cluster_name,
         )  # fmt: skip
+    if kind == "poll_opened":
+        return _(
+            "A poll is open in %(cluster)s: „%(question)s”.",
+            cluster=cluster_name, question=p.get("question", ""),
+        )  # fmt: skip
+    if kind == "poll_closing":
+        return _(
+            "The poll „%(question)s” in %(cluster)s closes soon and your vote is not in yet.",
+            question=p.get("question", ""), cluster=cluster_name,
+        )  # fmt: skip
     return _("Something happened in %(cluster)s.", cluster=cluster_name)
 
 
@@ -194,6 +204,8 @@ def kind_label(kind: str) -> str:
         "document_ready": _("A document I asked for is ready"),
         "proposal": _("A change is proposed to a section I may edit"),
         "proposal_decided": _("My proposal is accepted, rejected or outdated"),
+        "poll_opened": _("A poll I may vote in opens"),
+        "poll_closing": _("A poll I have not voted in closes soon"),
     }
     return labels.get(kind, kind)
 

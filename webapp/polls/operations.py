@@ -10,7 +10,7 @@ PostgreSQL its row lock orders a vote and a close that arrive together.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
@@ -325,3 +325,38 @@ def apply_priorities(
     )
     db.session.flush()
     return result.revision
+
+
+#: How long before a poll closes its voters who have not voted yet are reminded.
+REMIND_BEFORE = timedelta(hours=2)
+
+
+def remind_closing(now: datetime | None = None) -> int:
+    """Remind, once, the voters of each poll that closes within REMIND_BEFORE (the beat
+    calls it); the conditional UPDATE makes two workers remind once. Counts the polls."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        select(Poll).where(
+            Poll.closed_at.is_(None),
+            Poll.reminded_at.is_(None),
+            Poll.closes_at.is_not(None),
+            Poll.closes_at > now,
+            Poll.closes_at <= now + REMIND_BEFORE,
+            Poll.opens_at <= now,
+        )
+    ).all()
+    reminded = 0
+    for poll in due:
+        won = db.session.execute(
+            update(Poll)
+            .where(Poll.id == poll.id, Poll.reminded_at.is_(None))
+            .values(reminded_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if won != 1:
+            continue
+        cluster = db.session.get(Cluster, poll.cluster_id)
+        events.emit("poll.remind", cluster, subject=poll.question, context={"poll": poll}, poll_id=poll.id)
+        reminded += 1
+    db.session.flush()
+    return reminded

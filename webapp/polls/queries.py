@@ -184,3 +184,32 @@ def closed_polls_snapshot(cluster: Cluster, language: str) -> list[dict]:
                 }
             )
     return shots
+
+
+def poll_link(cluster: Cluster, poll_id: int) -> str:
+    """The vote page's path (built without a request: the reminder runs in the worker)."""
+    return f"/c/{cluster.slug}/polls/{poll_id}"
+
+
+def voters_to_tell(cluster: Cluster, poll: Poll, only_not_voted: bool = False) -> list[User]:
+    """Who may vote in the poll (observers when invited), optionally only those whose vote
+    (or whose organisation's) is not in yet."""
+    rows = db.session.execute(
+        select(User, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.cluster_id == cluster.id, User.active.is_(True))
+        .order_by(User.id)
+    ).all()
+    voted = (
+        set(db.session.scalars(select(Vote.voter_key).where(Vote.poll_id == poll.id)))
+        if only_not_voted
+        else set()
+    )
+    people = []
+    for user, role in rows:
+        if not rules.may_vote(role, poll.invite_observers):
+            continue
+        if rules.voter_key(poll.voter, role, user.id, user.organisation_id) in voted:
+            continue
+        people.append(user)
+    return people

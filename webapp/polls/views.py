@@ -58,6 +58,14 @@ def open_polls_of(cluster: Cluster) -> list[Poll]:
     return open_polls(cluster)
 
 
+@bp.app_template_global()
+def polls_at_meeting(meeting: Meeting) -> list[Poll]:
+    """For a meeting's page: the polls that name it."""
+    from sqlalchemy import select
+
+    return list(db.session.scalars(select(Poll).where(Poll.meeting_id == meeting.id).order_by(Poll.opens_at)))
+
+
 def _kind_labels() -> dict[str, str]:
     return {kind: str(label) for kind, label in ORGANISATION_KIND_LABELS.items()}
 

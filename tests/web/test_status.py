@@ -171,3 +171,22 @@ def test_completeness_names_the_item_in_the_409_and_on_the_page(client, accounts
     sign_in(section_page, accounts.email("member", slug))
     row_page = section_page.get(f"/c/{slug}/s/action_plan").get_data(as_text=True)
     assert f'id="item-{rows[6]["id"]}"' in row_page
+
+
+def test_the_api_reads_the_same_status(client, accounts) -> None:
+    moderator = token(client, accounts, "moderator", "mak")
+    reason = "Cele bez wskaźników."
+    assert transition(client, moderator, "mak", "goals", "return", reason).status_code == 200
+    observer = token(client, accounts, "observer", "mak")
+    detail = client.get("/api/v1/clusters/mak", headers={**observer, "Accept-Language": "pl"}).get_json()
+    assert detail["adopted"] is False and detail["current_stage"] == "goals"
+    goals = next(s for s in detail["stages"] if s["key"] == "goals")
+    assert goals["reason"]["action"] == "return" and goals["reason"]["reason"] == reason
+    assert goals["actions"] == []  # an observer runs nothing
+    own = client.get("/api/v1/clusters/mak", headers=moderator).get_json()
+    goals = next(s for s in own["stages"] if s["key"] == "goals")
+    assert [a["action"] for a in goals["actions"]] == ["submit"]
+    adopted = client.get("/api/v1/clusters/makros", headers=token(client, accounts, "member", "makros"))
+    body = adopted.get_json()
+    assert body["adopted"] is True and body["current_stage"] is None
+    assert body["signing"] == {"adopted": True, "can_sign": False, "can_withdraw": False, "missing_kinds": []}

@@ -16,24 +16,48 @@ from webapp.clusters.queries import definition_of, stages_with_sections
 from webapp.extensions import db
 from webapp.models import Cluster, User
 from webapp.problems import Duplicate, Invalid
+from webapp.timezone import local_iso
+from webapp.workflow.facts import load_facts
+from webapp.workflow.messages import unmet_json
+from webapp.workflow.panels import status_for, titles
 from workflows.reauth import SensitiveChange
-from workflows.roles import Permission, can_assign_role
+from workflows.roles import Permission, Role, can_assign_role
+from workflows.status import StageNote
 
 
 def language() -> str:
     return str(get_locale() or "pl")
 
 
+def _reason(note: StageNote | None) -> dict | None:
+    if note is None:
+        return None
+    at = local_iso(note.at) if note.at is not None else None
+    return {"action": note.action.value, "reason": note.reason, "by": note.by, "at": at}
+
+
 def cluster_detail(cluster: Cluster, role: str) -> dict:
+    """The cluster and its stages, with what each waits for and may do next: the same
+    answer (workflows.status) the cluster page shows."""
     definition = definition_of(cluster)
     lang = language()
+    facts = load_facts(cluster)
+    status = status_for(facts, Role(role) if role else None)
+    names = titles(facts)
     stages = []
     for stage, sections in stages_with_sections(cluster):
+        told = status.stage(stage.key)
         stages.append(
             {
                 "key": stage.key,
                 "state": stage.state,
-                "needs_review": stage.needs_review,
+                "needs_review": told.needs_review,
+                "waiting_for": unmet_json(told.waiting, names),
+                "actions": [
+                    {"action": d.action.value, "allowed": d.allowed, "unmet": unmet_json(d.unmet, names)}
+                    for d in told.actions
+                ],
+                "reason": _reason(told.note),
                 "sections": [
                     {
                         "key": s.key,
@@ -52,6 +76,14 @@ def cluster_detail(cluster: Cluster, role: str) -> dict:
         "goal": cluster.goal,
         "my_role": str(role),
         "stages": stages,
+        "adopted": status.adopted,
+        "current_stage": status.current,
+        "signing": {
+            "adopted": status.signing.adopted,
+            "can_sign": status.signing.can_sign,
+            "can_withdraw": status.signing.can_withdraw,
+            "missing_kinds": list(status.signing.missing_kinds),
+        },
     }
 
 

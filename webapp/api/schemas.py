@@ -93,11 +93,44 @@ class SectionSummary(Schema):
     revision = fields.Integer()
 
 
+class UnmetEntry(Schema):
+    code = fields.String()
+    message = fields.String()
+
+
+class StageAction(Schema):
+    """A transition the caller may run now (allowed), or one their role has that waits (unmet)."""
+
+    action = fields.String()
+    allowed = fields.Boolean()
+    unmet = fields.List(fields.Nested(UnmetEntry))
+
+
+class StageReason(Schema):
+    """Why the stage was returned or reopened; shown until it is submitted again."""
+
+    action = fields.String()
+    reason = fields.String()
+    by = fields.String()
+    at = fields.String(allow_none=True)
+
+
 class StageDetail(Schema):
     key = fields.String()
     state = fields.String()
     needs_review = fields.Boolean()
     sections = fields.List(fields.Nested(SectionSummary))
+    # Read from workflows.status, like the cluster page.
+    waiting_for = fields.List(fields.Nested(UnmetEntry))
+    actions = fields.List(fields.Nested(StageAction))
+    reason = fields.Nested(StageReason, allow_none=True)
+
+
+class SigningDetail(Schema):
+    adopted = fields.Boolean()
+    can_sign = fields.Boolean()
+    can_withdraw = fields.Boolean()
+    missing_kinds = fields.List(fields.String())
 
 
 class ClusterDetail(Schema):
@@ -107,6 +140,10 @@ class ClusterDetail(Schema):
     goal = fields.String()
     my_role = fields.String()
     stages = fields.List(fields.Nested(StageDetail))
+    adopted = fields.Boolean()
+    #: The first stage not approved; null once adopted.
+    current_stage = fields.String(allow_none=True)
+    signing = fields.Nested(SigningDetail)
 
 
 class TransitionRequest(Strict):

@@ -5,7 +5,8 @@ Run: ``.venv/bin/python bench/editor.py`` (from the project root; ``--rounds N``
 - The bundle (``webapp/static/vendor/editor.js``): bytes as served, and gzipped (level 6,
   as a web server compresses), since that is what travels.
 - The section page (KREA's profile, a member signed in, Debian's chromium headless, a fresh
-  browser context per load, so nothing is cached) with the editor, next to the same page
+  browser context per load: a first visit, nothing cached; and the second load in such a
+  context: a return visit, the bundle cached) with the editor, next to the same page
   without it: the bundle's request is refused, which leaves today's page (the Markdown
   textarea and its preview). Loads alternate, in the same run, on the same throw-away demo
   server (``scripts/editor_screenshots.demo_server``). Per page: the median and the slowest
@@ -36,7 +37,8 @@ READY = """() => new Promise((resolve) => {
 })"""
 
 
-def measure(browser, url: str, storage: dict, with_editor: bool) -> dict:  # noqa: ANN001
+def measure(browser, url: str, storage: dict, with_editor: bool, cached: bool) -> dict:  # noqa: ANN001
+    """One load in a fresh context; ``cached``: the second load in it (a return visit)."""
     viewport = {"width": 1366, "height": 900}
     context = browser.new_context(locale="pl-PL", viewport=viewport, storage_state=storage)
     page = context.new_page()
@@ -44,6 +46,8 @@ def measure(browser, url: str, storage: dict, with_editor: bool) -> dict:  # noq
         page.route("**/static/vendor/editor.js", lambda route: route.abort())
     page.add_init_script(f"window.__withEditor = {'true' if with_editor else 'false'};")
     page.goto(url + SECTION, wait_until="load")
+    if cached:
+        page.goto(url + SECTION, wait_until="load")
     result = page.evaluate(READY)
     context.close()
     return result
@@ -67,19 +71,22 @@ def main() -> None:
         sign_in(page, url)
         storage = context.storage_state()
         context.close()
-        runs: dict[bool, list[dict]] = {True: [], False: []}
-        measure(browser, url, storage, True)  # warm the server (templates, first queries)
+        variants = [(editor, cached) for cached in (False, True) for editor in (False, True)]
+        runs: dict[tuple[bool, bool], list[dict]] = {v: [] for v in variants}
+        measure(browser, url, storage, True, False)  # warm the server (templates, first queries)
         for _ in range(args.rounds):
-            for with_editor in (False, True):
-                runs[with_editor].append(measure(browser, url, storage, with_editor))
+            for with_editor, cached in variants:
+                runs[with_editor, cached].append(measure(browser, url, storage, with_editor, cached))
         browser.close()
-    print(f"section page {SECTION}, {args.rounds} loads each, fresh context (no cache), same run:")
-    print(f"{'page':<24}{'load median':>12}{'load max':>10}{'ready median':>14}{'ready max':>11}")
-    for with_editor, label in ((False, "without the editor"), (True, "with the editor")):
-        loads = [r["load"] for r in runs[with_editor]]
-        ready = [r["ready"] for r in runs[with_editor]]
+    print(f"section page {SECTION}, {args.rounds} loads each, same run:")
+    print(f"{'page':<40}{'load median':>12}{'load max':>10}{'ready median':>14}{'ready max':>11}")
+    for with_editor, cached in variants:
+        visit = "cached" if cached else "first visit"
+        label = f"{'with' if with_editor else 'without'} the editor, {visit}"
+        loads = [r["load"] for r in runs[with_editor, cached]]
+        ready = [r["ready"] for r in runs[with_editor, cached]]
         print(
-            f"{label:<24}{statistics.median(loads):>10.0f}ms{max(loads):>8.0f}ms"
+            f"{label:<40}{statistics.median(loads):>10.0f}ms{max(loads):>8.0f}ms"
             f"{statistics.median(ready):>12.0f}ms{max(ready):>9.0f}ms"
         )
 

@@ -501,4 +501,4 @@ def test_two_versions_compare_as_tracked_changes(app, client, moderator, account
     # versions reversed: the same comparison; a version not the cluster's: 404
     assert client.get(f"{compare}?from={second}&to={first}", headers=moderator).status_code == 200
     assert client.get(f"{compare}?from={first}&to=999999", headers=moderator).status_code == 404
-    assert client.get(f"{compare}?from=abc&to={first}", headers=moderator).status_code == 404
+    assert client.get(f"{compare}?from=abc&to={first}", headers=moderator).status_code == 422

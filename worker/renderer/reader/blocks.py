@@ -35,6 +35,71 @@ def w(tag: str) -> str:
     return _W + tag
 
 
+#: Clark names of the tags and attributes read (computed once: the walk is hot).
+W_abstractNum = _W + "abstractNum"
+W_abstractNumId = _W + "abstractNumId"
+W_ascii = _W + "ascii"
+W_author = _W + "author"
+W_b = _W + "b"
+W_basedOn = _W + "basedOn"
+W_body = _W + "body"
+W_bookmarkEnd = _W + "bookmarkEnd"
+W_bookmarkStart = _W + "bookmarkStart"
+W_bottom = _W + "bottom"
+W_br = _W + "br"
+W_comment = _W + "comment"
+W_commentRangeEnd = _W + "commentRangeEnd"
+W_commentRangeStart = _W + "commentRangeStart"
+W_commentReference = _W + "commentReference"
+W_cr = _W + "cr"
+W_customXml = _W + "customXml"
+W_date = _W + "date"
+W_del = _W + "del"
+W_dstrike = _W + "dstrike"
+W_fldChar = _W + "fldChar"
+W_fldCharType = _W + "fldCharType"
+W_fldSimple = _W + "fldSimple"
+W_hyperlink = _W + "hyperlink"
+W_i = _W + "i"
+W_id = _W + "id"
+W_ilvl = _W + "ilvl"
+W_ins = _W + "ins"
+W_jc = _W + "jc"
+W_lvl = _W + "lvl"
+W_moveFrom = _W + "moveFrom"
+W_moveTo = _W + "moveTo"
+W_name = _W + "name"
+W_noBreakHyphen = _W + "noBreakHyphen"
+W_num = _W + "num"
+W_numFmt = _W + "numFmt"
+W_numId = _W + "numId"
+W_numPr = _W + "numPr"
+W_outlineLvl = _W + "outlineLvl"
+W_p = _W + "p"
+W_pBdr = _W + "pBdr"
+W_pPr = _W + "pPr"
+W_pStyle = _W + "pStyle"
+W_r = _W + "r"
+W_rFonts = _W + "rFonts"
+W_rPr = _W + "rPr"
+W_rStyle = _W + "rStyle"
+W_sdt = _W + "sdt"
+W_sdtContent = _W + "sdtContent"
+W_smartTag = _W + "smartTag"
+W_strike = _W + "strike"
+W_style = _W + "style"
+W_styleId = _W + "styleId"
+W_t = _W + "t"
+W_tab = _W + "tab"
+W_tbl = _W + "tbl"
+W_tblHeader = _W + "tblHeader"
+W_tc = _W + "tc"
+W_tr = _W + "tr"
+W_trPr = _W + "trPr"
+W_type = _W + "type"
+W_val = _W + "val"
+
+
 @dataclass
 class Span:
     text: str
@@ -117,7 +182,7 @@ class ReadDocument:
 def _on(el: etree._Element | None) -> bool:
     if el is None:
         return False
-    return el.get(w("val"), "true").lower() not in ("0", "false", "off", "none")
+    return el.get(W_val, "true").lower() not in ("0", "false", "off", "none")
 
 
 class _Styles:
@@ -128,26 +193,27 @@ class _Styles:
         self.based: dict[str, str] = {}
         self.outline: dict[str, int] = {}
         self.num: dict[str, tuple[str, int]] = {}
+        self._headings: dict[str, int] = {}
         if root is None:
             return
-        for style in root.iter(w("style")):
-            sid = style.get(w("styleId")) or ""
-            name = style.find(w("name"))
-            self.names[sid] = (name.get(w("val")) if name is not None else sid or "").lower()
-            based = style.find(w("basedOn"))
+        for style in root.iter(W_style):
+            sid = style.get(W_styleId) or ""
+            name = style.find(W_name)
+            self.names[sid] = (name.get(W_val) if name is not None else sid or "").lower()
+            based = style.find(W_basedOn)
             if based is not None:
-                self.based[sid] = based.get(w("val")) or ""
-            ppr = style.find(w("pPr"))
+                self.based[sid] = based.get(W_val) or ""
+            ppr = style.find(W_pPr)
             if ppr is not None:
-                level = ppr.find(w("outlineLvl"))
-                if level is not None and (level.get(w("val")) or "").isdigit():
-                    self.outline[sid] = int(level.get(w("val"))) + 1
-                num = ppr.find(w("numPr"))
+                level = ppr.find(W_outlineLvl)
+                if level is not None and (level.get(W_val) or "").isdigit():
+                    self.outline[sid] = int(level.get(W_val)) + 1
+                num = ppr.find(W_numPr)
                 if num is not None:
-                    num_id = num.find(w("numId"))
-                    ilvl = num.find(w("ilvl"))
+                    num_id = num.find(W_numId)
+                    ilvl = num.find(W_ilvl)
                     if num_id is not None:
-                        self.num[sid] = (num_id.get(w("val")) or "0", _int(ilvl, 0))
+                        self.num[sid] = (num_id.get(W_val) or "0", _int(ilvl, 0))
 
     def chain(self, sid: str) -> list[str]:
         seen: list[str] = []
@@ -157,6 +223,12 @@ class _Styles:
         return seen
 
     def heading(self, sid: str) -> int:
+        cached = self._headings.get(sid)
+        if cached is None:
+            cached = self._headings[sid] = self._heading(sid)
+        return cached
+
+    def _heading(self, sid: str) -> int:
         for s in self.chain(sid):
             match = _HEADING_NAME.fullmatch(self.names.get(s, "")) or _HEADING_NAME.fullmatch(s)
             if match:
@@ -178,16 +250,16 @@ class _Numbering:
         self.nums: dict[str, str] = {}
         if root is None:
             return
-        for abstract in root.iter(w("abstractNum")):
+        for abstract in root.iter(W_abstractNum):
             formats = {}
-            for lvl in abstract.iter(w("lvl")):
-                fmt = lvl.find(w("numFmt"))
-                formats[_int_attr(lvl, "ilvl", 0)] = fmt.get(w("val")) if fmt is not None else "decimal"
-            self.abstract[abstract.get(w("abstractNumId")) or ""] = formats
-        for num in root.iter(w("num")):
-            ref = num.find(w("abstractNumId"))
+            for lvl in abstract.iter(W_lvl):
+                fmt = lvl.find(W_numFmt)
+                formats[_int_attr(lvl, "ilvl", 0)] = fmt.get(W_val) if fmt is not None else "decimal"
+            self.abstract[abstract.get(W_abstractNumId) or ""] = formats
+        for num in root.iter(W_num):
+            ref = num.find(W_abstractNumId)
             if ref is not None:
-                self.nums[num.get(w("numId")) or ""] = ref.get(w("val")) or ""
+                self.nums[num.get(W_numId) or ""] = ref.get(W_val) or ""
 
     def kind(self, num_id: str, level: int) -> str | None:
         if num_id in ("", "0"):
@@ -197,7 +269,7 @@ class _Numbering:
 
 
 def _int(el: etree._Element | None, default: int) -> int:
-    value = el.get(w("val")) if el is not None else None
+    value = el.get(W_val) if el is not None else None
     return int(value) if value and value.isdigit() else default
 
 
@@ -241,52 +313,52 @@ class _Walker:
 
     def block(self, el: etree._Element) -> None:
         tag = el.tag
-        if tag == w("p"):
+        if tag == W_p:
             self.blocks.append(self.paragraph(el, len(self.blocks)))
-        elif tag == w("tbl"):
+        elif tag == W_tbl:
             index = len(self.blocks)
             self.blocks.append(Table())  # its place first: comments inside point at it
             self.blocks[index] = self.table(el, index)
-        elif tag in (w("sdt"), w("customXml"), w("ins"), w("moveTo")):
-            if tag in (w("ins"), w("moveTo")):
+        elif tag in (W_sdt, W_customXml, W_ins, W_moveTo):
+            if tag in (W_ins, W_moveTo):
                 self.insertions += 1
-            content = el.find(w("sdtContent")) if tag == w("sdt") else el
+            content = el.find(W_sdtContent) if tag == W_sdt else el
             for child in content if content is not None else ():
                 self.block(child)
-        elif tag in (w("del"), w("moveFrom")):
+        elif tag in (W_del, W_moveFrom):
             self.deletions += 1
         else:
             self.ranges(el, len(self.blocks) - 1)
 
     def table(self, tbl: etree._Element, index: int) -> Table:
         result = Table()
-        for tr in tbl.iter(w("tr")):
+        for tr in tbl.iter(W_tr):
             if tr.getparent() is None or _owner_table(tr) is not tbl:
                 continue
-            trpr = tr.find(w("trPr"))
-            if trpr is not None and (trpr.find(w("del")) is not None):
+            trpr = tr.find(W_trPr)
+            if trpr is not None and (trpr.find(W_del) is not None):
                 self.deletions += 1
                 self.changed.add(index)
                 continue
-            if trpr is not None and trpr.find(w("ins")) is not None:
+            if trpr is not None and trpr.find(W_ins) is not None:
                 self.insertions += 1
                 self.changed.add(index)
             if (
                 trpr is not None
-                and trpr.find(w("tblHeader")) is not None
+                and trpr.find(W_tblHeader) is not None
                 and len(result.rows) == result.header_rows
             ):
                 result.header_rows += 1
             cells = []
             for tc in tr:
-                if tc.tag == w("sdt"):
-                    content = tc.find(w("sdtContent"))
-                    tcs = [c for c in content if c.tag == w("tc")] if content is not None else []
+                if tc.tag == W_sdt:
+                    content = tc.find(W_sdtContent)
+                    tcs = [c for c in content if c.tag == W_tc] if content is not None else []
                 else:
-                    tcs = [tc] if tc.tag == w("tc") else []
+                    tcs = [tc] if tc.tag == W_tc else []
                 for cell in tcs:
                     paras = []
-                    for child in cell.iter(w("p")):
+                    for child in cell.iter(W_p):
                         if _owner_cell(child) is cell:
                             paras.append(self.paragraph(child, index))
                     cells.append(_join_deleted_marks(paras))
@@ -294,37 +366,40 @@ class _Walker:
         return result
 
     def paragraph(self, p: etree._Element, index: int) -> Para:
+        # One pass over the properties' children: lxml's find() costs more than the loop.
         para = Para()
-        ppr = p.find(w("pPr"))
+        ppr = p[0] if len(p) and p[0].tag == W_pPr else None
         sid = ""
         num: tuple[str, int] | None = None
-        if ppr is not None:
-            style = ppr.find(w("pStyle"))
-            sid = style.get(w("val")) or "" if style is not None else ""
-            numpr = ppr.find(w("numPr"))
-            if numpr is not None:
-                num_id = numpr.find(w("numId"))
-                num = (
-                    num_id.get(w("val")) or "0" if num_id is not None else "0",
-                    _int(numpr.find(w("ilvl")), 0),
-                )
-            mark = ppr.find(w("rPr"))
-            if mark is not None and mark.find(w("del")) is not None:
-                para.mark_deleted = True
-                self.deletions += 1
-                self.changed.add(index)
-            if mark is not None and mark.find(w("ins")) is not None:
-                self.changed.add(index)
-            jc = ppr.find(w("jc"))
-            if jc is not None:
-                para.align = {"start": "left", "end": "right"}.get(
-                    jc.get(w("val")) or "", jc.get(w("val")) or ""
-                )
-            border = ppr.find(w("pBdr"))
-            para.rule = border is not None and border.find(w("bottom")) is not None
-            level = ppr.find(w("outlineLvl"))
-            if level is not None and (level.get(w("val")) or "").isdigit() and int(level.get(w("val"))) < 9:
-                para.heading = int(level.get(w("val"))) + 1
+        for prop in ppr if ppr is not None else ():
+            tag = prop.tag
+            if tag == W_pStyle:
+                sid = prop.get(W_val) or ""
+            elif tag == W_numPr:
+                num_id, ilvl = "0", 0
+                for part in prop:
+                    if part.tag == W_numId:
+                        num_id = part.get(W_val) or "0"
+                    elif part.tag == W_ilvl:
+                        ilvl = _int(part, 0)
+                num = (num_id, ilvl)
+            elif tag == W_rPr:
+                for mark in prop:
+                    if mark.tag == W_del:
+                        para.mark_deleted = True
+                        self.deletions += 1
+                        self.changed.add(index)
+                    elif mark.tag == W_ins:
+                        self.changed.add(index)
+            elif tag == W_jc:
+                value = prop.get(W_val) or ""
+                para.align = {"start": "left", "end": "right"}.get(value, value)
+            elif tag == W_pBdr:
+                para.rule = any(side.tag == W_bottom for side in prop)
+            elif tag == W_outlineLvl:
+                value = prop.get(W_val) or ""
+                if value.isdigit() and int(value) < 9:
+                    para.heading = int(value) + 1
         name = self.styles.names.get(sid, sid.lower())
         para.style = name
         para.heading = self.styles.heading(sid) or para.heading
@@ -345,44 +420,47 @@ class _Walker:
     def inline(self, el: etree._Element, para: Para, index: int, href: str | None) -> None:
         for child in el:
             tag = child.tag
-            if tag in (w("del"), w("moveFrom")):
+            if tag in (W_del, W_moveFrom):
                 self.deletions += 1
                 self.changed.add(index)
                 self.ranges(child, index)
-            elif tag in (w("ins"), w("moveTo")):
+            elif tag in (W_ins, W_moveTo):
                 self.insertions += 1
                 self.changed.add(index)
                 self.inline(child, para, index, href)
-            elif tag == w("r"):
+            elif tag == W_r:
                 self.run(child, para, index, href)
-            elif tag == w("hyperlink"):
+            elif tag == W_hyperlink:
                 rid = child.get(_R_ID)
                 self.inline(child, para, index, self.links.get(rid or "", href))
-            elif tag in (w("smartTag"), w("customXml"), w("fldSimple"), w("sdt"), w("sdtContent")):
+            elif tag in (W_smartTag, W_customXml, W_fldSimple, W_sdt, W_sdtContent):
                 self.inline(child, para, index, href)
-            elif tag in (w("bookmarkStart"), w("bookmarkEnd"), w("commentRangeStart"), w("commentRangeEnd")):
+            elif tag in (W_bookmarkStart, W_bookmarkEnd, W_commentRangeStart, W_commentRangeEnd):
                 self.mark(child, index)
             elif tag not in _SKIPPED:
                 self.ranges(child, index)
 
     def run(self, r: etree._Element, para: Para, index: int, href: str | None) -> None:
-        rpr = r.find(w("rPr"))
         bold = italic = strike = code = False
-        if rpr is not None:
-            bold = _on(rpr.find(w("b")))
-            italic = _on(rpr.find(w("i")))
-            strike = _on(rpr.find(w("strike"))) or _on(rpr.find(w("dstrike")))
-            style = rpr.find(w("rStyle"))
-            name = self.styles.names.get(style.get(w("val")) or "", "") if style is not None else ""
-            code = "verbatim" in name or "code" in name
-            fonts = rpr.find(w("rFonts"))
-            if fonts is not None and (fonts.get(w("ascii")) or "").lower() in ("consolas", "courier new"):
+        rpr = r[0] if len(r) and r[0].tag == W_rPr else None
+        for prop in rpr if rpr is not None else ():
+            tag = prop.tag
+            if tag == W_b:
+                bold = _on(prop)
+            elif tag == W_i:
+                italic = _on(prop)
+            elif tag in (W_strike, W_dstrike):
+                strike = strike or _on(prop)
+            elif tag == W_rStyle:
+                name = self.styles.names.get(prop.get(W_val) or "", "")
+                code = code or "verbatim" in name or "code" in name
+            elif tag == W_rFonts and (prop.get(W_ascii) or "").lower() in ("consolas", "courier new"):
                 code = True
         pieces: list[str] = []
         for child in r:
             tag = child.tag
-            if tag == w("fldChar"):
-                kind = child.get(w("fldCharType"))
+            if tag == W_fldChar:
+                kind = child.get(W_fldCharType)
                 if kind == "begin":  # a field's code, then (after "separate") its shown result
                     self.fields.append(True)
                 elif kind == "separate" and self.fields:
@@ -391,16 +469,16 @@ class _Walker:
                     self.fields.pop()
             elif any(self.fields):
                 continue
-            elif tag == w("t"):
+            elif tag == W_t:
                 pieces.append(child.text or "")
-            elif tag == w("tab"):
+            elif tag == W_tab:
                 pieces.append("\t")
-            elif tag in (w("br"), w("cr")):
-                if child.get(w("type")) in (None, "textWrapping"):
+            elif tag in (W_br, W_cr):
+                if child.get(W_type) in (None, "textWrapping"):
                     pieces.append("\n")
-            elif tag == w("noBreakHyphen"):
+            elif tag == W_noBreakHyphen:
                 pieces.append("\u2011")
-            elif tag == w("commentReference"):
+            elif tag == W_commentReference:
                 self.reference(child, index)
         text = "".join(pieces)
         if not text:
@@ -413,60 +491,58 @@ class _Walker:
 
     def ranges(self, el: etree._Element, index: int) -> None:
         """Markers and comment ranges anywhere inside ``el`` (outside the text's flow)."""
-        for child in el.iter(
-            w("bookmarkStart"), w("bookmarkEnd"), w("commentRangeStart"), w("commentRangeEnd")
-        ):
+        for child in el.iter(W_bookmarkStart, W_bookmarkEnd, W_commentRangeStart, W_commentRangeEnd):
             self.mark(child, index)
 
     def mark(self, el: etree._Element, index: int) -> None:
-        tag, ident = el.tag, el.get(w("id")) or ""
-        if tag == w("bookmarkStart"):
-            parsed = markers.parse_bookmark(el.get(w("name")) or "", self.keys)
+        tag, ident = el.tag, el.get(W_id) or ""
+        if tag == W_bookmarkStart:
+            parsed = markers.parse_bookmark(el.get(W_name) or "", self.keys)
             if parsed is not None:
                 marker = Marker(parsed[0], parsed[1], index)
                 self.markers.append(marker)
                 self.open_markers[ident] = marker
-        elif tag == w("bookmarkEnd"):
+        elif tag == W_bookmarkEnd:
             marker = self.open_markers.pop(ident, None)
             if marker is not None:
                 marker.end = index
-        elif tag == w("commentRangeStart"):
+        elif tag == W_commentRangeStart:
             comment = self.comments.get(ident)
             if comment is not None:
                 comment.block = index
                 self.open_comments[ident] = comment
-        elif tag == w("commentRangeEnd"):
+        elif tag == W_commentRangeEnd:
             self.open_comments.pop(ident, None)
 
     def reference(self, el: etree._Element, index: int) -> None:
-        comment = self.comments.get(el.get(w("id")) or "")
+        comment = self.comments.get(el.get(W_id) or "")
         if comment is not None and comment.block < 0:
             comment.block = index
 
     def load_comments(self) -> None:
         if self.comments_root is None:
             return
-        for el in self.comments_root.iter(w("comment")):
-            ident = el.get(w("id")) or ""
-            paragraphs = ["".join(t.text or "" for t in p.iter(w("t"))) for p in el.iter(w("p"))]
+        for el in self.comments_root.iter(W_comment):
+            ident = el.get(W_id) or ""
+            paragraphs = ["".join(t.text or "" for t in p.iter(W_t)) for p in el.iter(W_p)]
             self.comments[ident] = Comment(
                 ident,
-                (el.get(w("author")) or "")[:200],
-                (el.get(w("date")) or "")[:40],
+                (el.get(W_author) or "")[:200],
+                (el.get(W_date) or "")[:40],
                 "\n\n".join(x for x in paragraphs if x.strip()),
             )
 
 
 def _owner_table(el: etree._Element) -> etree._Element | None:
     parent = el.getparent()
-    while parent is not None and parent.tag != w("tbl"):
+    while parent is not None and parent.tag != W_tbl:
         parent = parent.getparent()
     return parent
 
 
 def _owner_cell(el: etree._Element) -> etree._Element | None:
     parent = el.getparent()
-    while parent is not None and parent.tag != w("tc"):
+    while parent is not None and parent.tag != W_tc:
         parent = parent.getparent()
     return parent
 
@@ -513,7 +589,7 @@ def read_blocks(data: bytes | Package) -> ReadDocument:
         walker.keys = []
     walker.load_comments()
     root = package.xml(package.main)
-    body = root.find(w("body")) if root is not None else None
+    body = root.find(W_body) if root is not None else None
     if body is not None:
         walker.body(body)
     blocks = walker.blocks

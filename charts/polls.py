@@ -69,7 +69,7 @@ def poll_results(
         [_label(kind_labels[k]) for k in kinds],
         loc="lower center",
         bbox_to_anchor=(0.5, 1.0),
-        ncols=min(len(kinds), 4),
+        ncols=min(len(kinds), 2 if large else 4),  # large type: two per row, none cut off
         frameon=False,
         fontsize=size - 1,
     )

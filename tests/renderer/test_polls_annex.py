@@ -63,3 +63,15 @@ def test_english_labels_and_a_broken_poll_list():
     assert any("Prioritisation results" in t for t in texts)
     assert "Turnout: 7 / 9 member organisations" in texts
     assert render_strategy({**snapshot, "polls": "nonsense"})
+
+
+def test_the_poll_chart_is_deterministic_text_without_styles():
+    from charts.polls import poll_results
+
+    kinds = {"enterprise": "Przedsiębiorstwa", "business_support": "IOB", "science": "Nauka", "other": "Inne"}
+    rows = [("Portal $x$", {"enterprise": 3, "science": 1}), ("Targi", {"business_support": 2})]
+    svg = poll_results(rows, kinds, title="Wyniki")
+    assert svg == poll_results(rows, kinds, title="Wyniki")
+    text = svg.decode()
+    assert "Portal $x$" in text and "Przedsiębiorstwa" in text and "<style" not in text
+    assert poll_results(rows, kinds, fmt="png", large=True).startswith(b"\x89PNG")

@@ -55,6 +55,13 @@ def _sqlite_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
     cursor.close()
     # Polish alphabetical order for ORDER BY polish(...) (webapp/collation.py).
     dbapi_connection.create_collation("pl", polish_compare)
+    # Case folding beyond ASCII ("Ł" finds "ł") for searches (webapp/admin/listing.py); SQLite's
+    # own lower() folds only A-Z.
+    dbapi_connection.create_function("casefold", 1, _casefold, deterministic=True)
+
+
+def _casefold(text: object) -> object:
+    return text.lower() if isinstance(text, str) else text
 
 
 def _sqlite_begin(conn) -> None:  # noqa: ANN001

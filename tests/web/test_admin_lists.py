@@ -56,6 +56,17 @@ def test_people_are_searched_by_name_email_or_organisation(app, admin):
     assert _names(admin.get("/admin/users", query_string={"q": "%"}).get_data(as_text=True)) == []
 
 
+def test_the_search_folds_polish_letters_on_both_databases(app, admin):
+    from webapp.people.operations import create_user
+
+    with app.app_context():
+        create_user("lucja@example.org", "Łucja Żółtowska", "", None, password_hash="x")
+        db.session.commit()
+    for text in ("łucja", "ŻÓŁTOWSKA", "żółt"):
+        html = admin.get("/admin/users", query_string={"q": text}).get_data(as_text=True)
+        assert _names(html) == ["Łucja Żółtowska"], text
+
+
 def test_people_come_in_pages(app, admin):
     _many_people(app, PAGE_SIZE + 5)
     with app.app_context():

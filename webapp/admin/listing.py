@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import request
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, String, func, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
 
 from webapp.extensions import db
 from webapp.inputs import query_int
@@ -37,6 +39,26 @@ class Listing:
         return self.first + len(self.rows) - 1 if self.rows else 0
 
 
+class folded(FunctionElement):  # noqa: N801 - reads as a SQL function in queries
+    """A text column in lower case for searching, beyond ASCII ("Ł" finds "ł"): ICU's lower() on
+    PostgreSQL, the `casefold` function every SQLite connection of the app gets (webapp/extensions.py)."""
+
+    type = String()
+    inherit_cache = True
+    name = "folded"
+
+
+@compiles(folded)
+def _folded_sqlite(element: folded, compiler, **kw) -> str:  # noqa: ANN001
+    return f"casefold({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(folded, "postgresql")
+def _folded_postgresql(element: folded, compiler, **kw) -> str:  # noqa: ANN001
+    # ICU's Polish case mapping, whatever the database's own LC_CTYPE (a "C" one maps A-Z only).
+    return f'lower({compiler.process(element.clauses, **kw)} COLLATE "pl-x-icu")'
+
+
 def search_text() -> str:
     return " ".join(request.args.get("q", "").split())[:MAX_SEARCH]
 
@@ -51,7 +73,7 @@ def paged(statement: Select, columns: Sequence[Any], *, scalars: bool = True) ->
     search = search_text()
     for word in search.split():
         pattern = f"%{_escaped(word.lower())}%"
-        statement = statement.where(or_(*(func.lower(c).like(pattern, escape="\\") for c in columns)))
+        statement = statement.where(or_(*(folded(c).like(pattern, escape="\\") for c in columns)))
     total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(request.args.get("page", default=1, type=query_int), 1), pages)  # unreadable: 1

@@ -116,7 +116,8 @@ function mount(area, labels) {
       type: "button",
       class: "btn btn-sm btn-light wysiwyg-button",
       "data-command": spec.name,
-      "aria-label": labels[spec.name] + shortcutHint(spec.keys),
+      // A glyph that reads as text ("H1") starts the name too: what is seen is what is said.
+      "aria-label": (/[A-Za-z0-9]/.test(spec.glyph) && spec.glyph.length > 1 ? spec.glyph + " – " : "") + labels[spec.name] + shortcutHint(spec.keys),
       title: labels[spec.name] + shortcutHint(spec.keys),
       tabindex: "-1",
       "aria-pressed": spec.active ? "false" : null,

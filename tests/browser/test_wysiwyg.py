@@ -414,3 +414,65 @@ def test_a_refused_field_is_named_in_words(live_server, page):
     assert "Działanie 4" in status and "action_plan[" not in status, status
     expect(row.locator("[data-field=start]")).to_have_class(re.compile("is-invalid"))
     expect(row.locator("[data-field=start] ~ .invalid-feedback")).to_contain_text("Działanie 4")
+
+
+def test_the_editors_have_no_serious_accessibility_violations(live_server, page, browser):
+    from tests.browser.axe import describe, serious_violations
+
+    put(live_server, "Tekst.\n\n| A | B |\n|---|--:|\n| x | 1 450 000 zł |\n")
+    open_editor(live_server, page)
+    page.click("#wysiwyg-editor td")  # the table tools show
+    expect(page.locator(".wysiwyg-table-tools")).to_be_visible()
+    found = {"text": serious_violations(page)}
+    other = new_page(browser)
+    try:
+        live_server.sign_in(other, HALINA)
+        other.goto(live_server.url + ACTION_PLAN)
+        found["action plan"] = serious_violations(other)
+    finally:
+        other.context.close()
+    problems = {name: describe(v) for name, v in found.items() if v}
+    assert problems == {}, problems
+
+
+def test_read_only_tables_stay_within_a_phone_screen(live_server, browser):
+    from sqlalchemy import select
+
+    from webapp.extensions import db
+    from webapp.models import Cluster, Section
+
+    wide = (
+        "| Działanie | Partner | Źródło finansowania | Budżet | Uwagi |\n|---|---|---|--:|---|\n"
+        "| Wspólne stoisko na targach międzynarodowych | Fundacja Rozwoju Przedsiębiorczości | "
+        "Regionalny Program Operacyjny Województwa Mazowieckiego | 1 450 000 zł | "
+        "https://example.org/bardzo/dluga/sciezka/do/dokumentu/z/uzasadnieniem |\n"
+    )
+    with live_server.app.app_context():  # makros' diagnosis is approved: its sections are read
+        cluster_id = db.session.scalar(select(Cluster.id).where(Cluster.slug == "makros"))
+        profile = db.session.scalar(
+            select(Section).where(Section.cluster_id == cluster_id, Section.key == "profile")
+        )
+        profile.content = "Tabela:\n\n" + wide
+        db.session.commit()
+        from webapp.demo.load import demo_accounts
+
+        accounts = demo_accounts()
+        member = next(a["email"] for a in accounts if (a["role"], a["cluster"]) == ("member", "makros"))
+    phone = browser.new_context(locale="pl-PL", viewport={"width": 390, "height": 844})
+    try:
+        tab = phone.new_page()
+        live_server.sign_in(tab, member)
+        tab.goto(live_server.url + "/c/makros/s/profile")
+        expect(tab.locator("#read-only-reason")).to_be_visible()
+        table = tab.locator("#section-content table")
+        box, page_width = table.bounding_box(), tab.evaluate("document.documentElement.clientWidth")
+        assert box["x"] >= 0 and box["x"] + box["width"] <= page_width, (box, page_width)
+        money = tab.locator("#section-content td.text-end")
+        expect(money).to_have_text("1 450 000 zł")
+        lines = "td => { const r = new Range(); r.selectNodeContents(td); return r.getClientRects().length; }"
+        assert money.evaluate(lines) == 1  # an amount never breaks across lines
+        # The action plan read: amounts as money, whole złoty without ",00".
+        tab.goto(live_server.url + "/c/makros/s/action_plan")
+        expect(tab.locator(".budget-total")).to_have_text(re.compile(r"^[\d\u00a0 ]+\u00a0zł$"))
+    finally:
+        phone.close()

@@ -205,6 +205,8 @@ BAD_POLLS = [
     ({"options": [{"section": "nope", "item_id": "a1"}, {"label": "b"}]}, "options"),
     ({"kind": "ranking", "voter": "everybody"}, None),
     ({"kind": "ranking", "closes_at": "2014-01-01T10:00:00+01:00"}, "closes_at"),
+    ({"kind": "ranking", "closes_at": "0001-01-01T00:00:00+14:00"}, "closes_at"),
+    ({"kind": "ranking", "closes_at": "9999-12-31T23:59:00-12:00"}, "closes_at"),
     ({"kind": "ranking", "meeting_id": 2147483647}, "meeting_id"),
 ]
 

@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from webapp import events
 from webapp.clusters.queries import definition_of
 from webapp.extensions import db
+from webapp.inputs import DATE_YEARS
 from webapp.models import Cluster, Meeting, Poll, PollOption, Section, Stage, User, Vote
 from webapp.models.base import utcnow
 from webapp.polls.messages import problems_message
@@ -113,6 +114,12 @@ def create_poll(cluster: Cluster, data: PollInput, actor: User) -> Poll:
             "question", _("The question has at most %(max)d characters.", max=rules.MAX_QUESTION_CHARS)
         )
     kind = rules.PollKind(data.kind)
+    first, last = DATE_YEARS
+    if data.closes_at is not None and not first < data.closes_at.year < last:
+        # Checked before any comparison: a year at the edge overflows when moved to UTC.
+        raise Invalid(
+            "closes_at", _("Give a date between the years %(first)d and %(last)d.", first=first, last=last)
+        )
     options = _options(cluster, data)
     opens_at = data.opens_at or utcnow()
     dots = data.dots if kind is rules.PollKind.DOT else None

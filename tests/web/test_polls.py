@@ -390,3 +390,26 @@ def test_a_meeting_lists_the_polls_run_at_it(app, client, accounts):
     assert question in page
     poll_page = client.get(f"/c/makros/polls/{poll.id}").get_data(as_text=True)
     assert "Warsztat 5" in poll_page and "data:image/svg+xml" in poll_page  # closed: results shown
+
+
+def test_polls_in_the_openapi_and_refusals_in_polish(app, client, accounts):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    paths = {p for p in spec["paths"] if "poll" in p}
+    assert paths == {
+        "/api/v1/clusters/{slug}/polls",
+        "/api/v1/polls/{poll_id}",
+        "/api/v1/polls/{poll_id}/vote",
+        "/api/v1/polls/{poll_id}/close",
+        "/api/v1/polls/{poll_id}/results",
+    }
+    moderator = _headers(client, accounts.email("moderator", SLUG))
+    poll_id = _create(client, moderator, dots=2)
+    a, b, _c = _options(client, moderator, poll_id)
+    member = {**bearer(api_token(client, _members(accounts)[0])), "Accept-Language": "pl"}
+    answer = client.put(
+        f"/api/v1/polls/{poll_id}/vote", json={"dots": {str(a): 2, str(b): 1}}, headers=member
+    )
+    assert answer.status_code == 422
+    assert (
+        answer.get_json()["error"]["message"] == "Postawiono kropek: 3, a można postawić najwyżej 2 kropki."
+    )

@@ -36,6 +36,8 @@ from worker.renderer.sample import sample_snapshot  # noqa: E402
 
 SLUG = "makros"
 SIZES = (("~60 pages", 40, 200), ("~300 pages", 200, 1000))
+if "--quick" in sys.argv:
+    SIZES = SIZES[1:]
 REPEAT = 3
 
 
@@ -102,6 +104,7 @@ def measure(label: str, sections: int, actions: int) -> dict:
         times.append(time.perf_counter() - start)
         assert answer.status_code == 201, answer.get_json()
         made = len(answer.get_json()["proposals"])
+        refused = [(u["title"], u["reason"][:80]) for u in answer.get_json()["unmatched"]]
     with app.app_context():
         size = db.session.get(Document, document_id).size
     return {
@@ -113,6 +116,7 @@ def measure(label: str, sections: int, actions: int) -> dict:
         "pure": pure_time,
         "proposals": made,
         "changed": changed,
+        "refused": refused,
     }
 
 
@@ -139,6 +143,8 @@ def main() -> None:
             f"{r['proposals']:>11}   (DOCX {r['size'] / 1024:.0f} KB, ratio upload/render "
             f"{r['upload'] / r['render']:.2f})"
         )
+        for title, reason in r["refused"]:
+            print(f"{'':14}not proposed: {title}: {reason}")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from webapp import events
 from webapp.access import role_in
@@ -30,7 +31,7 @@ from webapp.comments.operations import post_comment
 from webapp.comments.quotes import quote_in, section_text
 from webapp.extensions import db
 from webapp.models import Cluster, Document, Section, Upload, User
-from webapp.problems import Invalid, Problem
+from webapp.problems import Duplicate, Invalid, Problem
 from webapp.proposals.operations import Forbidden, propose
 from webapp.uploads.reconcile import imported_content, proposed_content
 from worker.renderer import markers
@@ -156,8 +157,7 @@ def upload_file(
     document = _version_of(cluster, doc)
     if document is None:
         upload.kind = "import"
-        db.session.add(upload)
-        db.session.flush()
+        _claim(upload)
         found = import_parts(cluster, doc)
         upload.summary = {"parts": found, "tracked_changes": tracked, "ignored": doc.ignored}
         if auto_import:
@@ -167,8 +167,7 @@ def upload_file(
             upload.data = data
     else:
         upload.document_id = document.id
-        db.session.add(upload)
-        db.session.flush()
+        _claim(upload)
         upload.summary = _from_version(cluster, user, upload, document, doc) | {
             "tracked_changes": tracked,
             "ignored": doc.ignored,
@@ -183,6 +182,16 @@ def upload_file(
     )
     db.session.flush()
     return Outcome(upload, created=True)
+
+
+def _claim(upload: Upload) -> None:
+    """The upload's row first: the same file sent twice at once is made once (409 for the other)."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(upload)
+            db.session.flush()
+    except IntegrityError:
+        raise Duplicate("file", _("This file is being brought in already.")) from None
 
 
 def _version_of(cluster: Cluster, doc: ReadDocument) -> Document | None:

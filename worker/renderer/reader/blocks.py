@@ -470,7 +470,8 @@ class _Walker:
             elif any(self.fields):
                 continue
             elif tag == W_t:
-                pieces.append(child.text or "")
+                # an unexpanded entity is a child node: the text after it is its tail
+                pieces.append((child.text or "") + "".join(sub.tail or "" for sub in child))
             elif tag == W_tab:
                 pieces.append("\t")
             elif tag in (W_br, W_cr):

@@ -364,6 +364,11 @@ def test_the_import_preview_lets_the_moderator_map_what_did_not_match(app, clien
         data={"csrf_token": page_csrf(client, f"/c/{SLUG}/documents/uploads/{upload_id}"), **mapping},
     )
     assert done.status_code == 302
+    summary = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert (
+        'id="upload-proposals"' in summary
+        and "Rozdział 7" not in summary.split('id="upload-proposals"')[1][:400]
+    )
     with app.app_context():
         proposals = db.session.scalars(select(Proposal)).all()
         assert {p.section.key for p in proposals} == {"profile", "swot", "context"}
@@ -513,3 +518,11 @@ def test_two_versions_compare_as_tracked_changes(app, client, moderator, account
     page = client.get(f"/c/{SLUG}/documents/").get_data(as_text=True)
     assert f"/c/{SLUG}/documents/compare?from={first}&amp;to={second}" in page
     assert 'enctype="multipart/form-data"' in page and f"/c/{SLUG}/documents/upload" in page
+
+
+def test_the_round_trip_is_in_the_openapi_description(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    upload = paths["/api/v1/clusters/{slug}/uploads"]["post"]
+    assert "multipart/form-data" in upload["requestBody"]["content"]
+    assert {"201", "200", "413", "422"} <= set(upload["responses"])
+    assert "/api/v1/clusters/{slug}/documents/compare" in paths

@@ -93,7 +93,9 @@ def load_poll(cluster: Cluster) -> Poll:
     )
     db.session.add(poll)
     db.session.flush()
-    audit_trail.record("poll.create", cluster, subject=question, actor=moderator, poll_id=poll.id)
+    # Dated in the demo's own time, as the rest of its history (webapp/demo/load.py).
+    created = audit_trail.record("poll.create", cluster, subject=question, actor=moderator, poll_id=poll.id)
+    created.created_at = opens
     checks = rules.Rules(
         rules.PollKind.DOT, tuple(o.id for o in poll.options), dots=DOTS, max_per_option=MAX_PER_OPTION
     )
@@ -122,6 +124,7 @@ def load_poll(cluster: Cluster) -> Poll:
                 cast_at=opens + timedelta(minutes=5 + minute),
             )
         )
-    audit_trail.record("poll.close", cluster, subject=question, actor=moderator, poll_id=poll.id)
+    closed = audit_trail.record("poll.close", cluster, subject=question, actor=moderator, poll_id=poll.id)
+    closed.created_at = closes
     db.session.flush()
     return poll

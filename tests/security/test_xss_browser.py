@@ -195,7 +195,7 @@ def write_everything(app, report: Report) -> dict:  # noqa: ANN001
     for p in PAYLOADS:
         w.api("POST", diagnosis, boss, action="reopen", reason=p)
         w.api("POST", diagnosis, boss, action="submit")
-        w.api("POST", diagnosis, boss, action="approve")
+        w.api("POST", diagnosis, action="approve")  # four eyes: the admin approves the boss's submission
     fields += ["reason of a return", "reason of a reopening"]
 
     # Section content of every kind, each written twice so history and diff show it.

@@ -208,3 +208,26 @@ def test_headings_match_section_titles_whatever_their_numbering_and_case(heading
 
 def test_a_checksum_of_what_no_json_holds_is_still_a_checksum():
     assert len(markers.snapshot_checksum({1: "a", "b": 2})) == 64
+
+
+def test_a_marker_carried_into_the_first_paragraph_keeps_that_paragraph_in_the_section(rendered):
+    snapshot, data = rendered
+
+    def change(document) -> None:  # noqa: ANN001
+        body = document.element.body
+        for el in body:
+            start = next(
+                (
+                    b
+                    for b in el.iter(qn("w:bookmarkStart"))
+                    if b.get(qn("w:name"), "").startswith("studio_s_diagnosis_1")
+                ),
+                None,
+            )
+            if start is not None:
+                paragraph = el.getnext()
+                paragraph.insert(0, start)  # where Word may put it after Enter at the heading's end
+                return
+
+    section = marked_sections(read_blocks(_edited(data, change)))["diagnosis_1"]
+    assert read.to_markdown(section.blocks) == _sources(snapshot)["diagnosis_1"]["content"].strip()

@@ -176,6 +176,11 @@ class ReadDocument:
         end = marker.end if marker.end is not None and marker.end > marker.start else None
         if end is None:
             end = min(later) if later else len(self.blocks)
+        first = self.blocks[marker.start] if marker.start < len(self.blocks) else None
+        # Enter at the end of the heading may carry the marker into the new paragraph
+        # (Word does): a start that is no heading begins the content itself.
+        if isinstance(first, Para) and not first.heading and first.text.strip():
+            return marker.start, end
         return marker.start + 1, end
 
 

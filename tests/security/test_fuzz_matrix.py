@@ -337,6 +337,8 @@ def _probe(report: Report, principal: Principal, method: str, rule, probe: Probe
         report.errors.append(f"{where}: {status}")
 
 
+# Every route adds its probes (about 8000 now): past the default 300 s on a busy 2-core machine.
+@pytest.mark.timeout(900)
 def test_fuzz_matrix(fuzz_app, backend, artifacts, caplog):
     app = fuzz_app
     caplog.set_level(logging.WARNING)

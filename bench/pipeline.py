@@ -48,6 +48,7 @@ def _env(data_dir: Path, polling: float, libreoffice: bool) -> dict[str, str]:
         SECRET_KEY="bench-only-not-a-secret",  # noqa: S106 - a throwaway data dir
         BROKER_POLLING_INTERVAL=str(polling),
         SWEEP_INTERVAL="3600",
+        PDF_TIMEOUT="1800",  # a shared machine's slow minute is measured, not cut short
     )
     if not libreoffice:
         env["SOFFICE_PATH"] = str(data_dir / "no-soffice")

@@ -143,6 +143,22 @@ def on_main_thread(runner, office: subprocess.Popen, job: Callable[[], None]) ->
         raise call.error
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time of ``pid`` and its descendants (soffice is a launcher of soffice.bin):
+    what LibreOffice's steps cost whatever else the machine runs. 0.0 without /proc."""
+    total, pending, ticks = 0.0, [pid], os.sysconf("SC_CLK_TCK")
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
 def has_page_numbers(contents: str) -> bool:
     """Whether every entry of a table of contents ends in a page number ("1. Diagnoza\t5")."""
     lines = [line for line in contents.splitlines() if line.strip()]
@@ -211,7 +227,7 @@ def contents_entries(document) -> list:  # noqa: ANN001 (UNO objects)
     return entries
 
 
-def paginate(desktop, source: str, target: str, timings: dict) -> None:  # noqa: ANN001
+def paginate(desktop, source: str, target: str, timings: dict, cpu: Callable[[], float]) -> None:  # noqa: ANN001
     """One pass for a DOCX whose contents carry placeholder numbers (worker/paginate.py).
 
     Loaded once: the layout says on which page each entry's heading is (the view
@@ -220,7 +236,7 @@ def paginate(desktop, source: str, target: str, timings: dict) -> None:  # noqa:
     same loaded document gets them in its contents, in place of the placeholders
     (which take the numbers' room: the pages break alike), and is exported as the PDF.
     """
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), cpu()
     document = open_document(desktop, source)
     try:
         timings["load"] = time.perf_counter() - started
@@ -245,6 +261,7 @@ def paginate(desktop, source: str, target: str, timings: dict) -> None:  # noqa:
             else:
                 pages.append(None)
         timings["layout"] = time.perf_counter() - started
+        timings["cpu_layout"], cpu_started = cpu() - cpu_started, cpu()
         answer({"pages": pages, "timings": dict(timings)})
         started = time.perf_counter()
         for (paragraph, _name), page in zip(entries, pages, strict=True):
@@ -259,6 +276,7 @@ def paginate(desktop, source: str, target: str, timings: dict) -> None:  # noqa:
         started = time.perf_counter()
         export(document, target, refresh=False)  # the worker's fields are filled or the layout's
         timings["export"] = time.perf_counter() - started
+        timings["cpu_export"] = cpu() - cpu_started
     finally:
         document.close(True)
 
@@ -280,7 +298,8 @@ def main() -> int:
                 source, target = request["docx"], request["pdf"]
                 timings: dict[str, float] = {}
                 if request.get("paginate"):
-                    job = functools.partial(paginate, desktop, source, target, timings)
+                    cpu = functools.partial(cpu_seconds, office.pid)
+                    job = functools.partial(paginate, desktop, source, target, timings, cpu)
                 else:
                     job = functools.partial(convert, desktop, source, target)
                 on_main_thread(runner, office, job)

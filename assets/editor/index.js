@@ -342,6 +342,7 @@ function mount(area, labels) {
     modeButton.setAttribute("aria-pressed", rich ? "false" : "true");
     modeButton.textContent = rich ? labels.markdownMode : labels.richMode;
     if (rich) load(area.value);
+    else area.dispatchEvent(new Event("input", { bubbles: true })); // the preview catches up
     refresh();
     if (quietly) return;
     if (rich) editor.commands.focus();

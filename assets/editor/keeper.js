@@ -19,6 +19,27 @@ function key(nodes) {
   return JSON.stringify(nodes);
 }
 
+// Tiptap's serializer escapes marks but not what starts a block: a paragraph typed as
+// "1. tekst" or "# tekst" would come back as a list or a heading. Each of its lines is escaped.
+const BLOCK_STARTS = [
+  [/^(\s*)(#{1,6})(?=\s|$)/, "$1\\$2"],
+  [/^(\s*)([-+*])(?=\s|$)/, "$1\\$2"],
+  [/^(\s*)(\d{1,9})([.)])(?=\s|$)/, "$1$2\\$3"],
+  [/^(\s*)(-{2,}|=+|\*{3,}|_{3,})(\s*)$/, "$1\\$2$3"],
+];
+
+export function escapeBlockStarts(text) {
+  return text
+    .split("\n")
+    .map((line) => {
+      for (const [pattern, replacement] of BLOCK_STARTS) {
+        if (pattern.test(line)) return line.replace(pattern, replacement);
+      }
+      return line;
+    })
+    .join("\n");
+}
+
 export class Keeper {
   constructor(manager, original, loadedDoc, schema) {
     this.manager = manager;
@@ -107,7 +128,8 @@ export class Keeper {
         }
       }
       if (!taken) {
-        const text = this.manager.serialize({ type: "doc", content: [nodes[i]] }).replace(/^\n+|\s+$/g, "");
+        let text = this.manager.serialize({ type: "doc", content: [nodes[i]] }).replace(/^\n+|\s+$/g, "");
+        if (nodes[i].type === "paragraph") text = escapeBlockStarts(text);
         if (text.trim()) out.push({ text: text, piece: -1 });
         i += 1;
       }

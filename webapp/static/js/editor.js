@@ -190,7 +190,8 @@
   }
 
   function schedulePreview() {
-    if (!previewBox) return;
+    // Hidden behind the formatted editor: no request per keystroke for a preview nobody sees.
+    if (!previewBox || previewBox.offsetParent === null) return;
     clearTimeout(previewTimer);
     previewTimer = setTimeout(refreshPreview, 400);
   }

@@ -122,6 +122,7 @@ def site(golden: Golden, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
 
     with app.app_context():
         accounts = demo_accounts()
+    publish_the_demo_cluster(app)
     emails = {"admin": next(a["email"] for a in accounts if a["role"] == "admin")}
     for role in ("moderator", "member", "observer"):
         emails[role] = next(a["email"] for a in accounts if a["role"] == role and a["cluster"] == CLUSTER)
@@ -134,6 +135,27 @@ def site(golden: Golden, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
             from webapp.extensions import db
 
             db.engine.dispose()
+
+
+def publish_the_demo_cluster(app) -> None:  # noqa: ANN001
+    """The crawled cluster's adopted strategy as a rendered version, published, so that
+    /p/SLUG is the public strategy page rather than its 404."""
+    from webapp.documents import operations as documents
+    from webapp.extensions import db
+    from webapp.models import Cluster, User
+    from webapp.publication.operations import publish
+
+    with app.test_request_context():
+        cluster = db.session.scalar(db.select(Cluster).where(Cluster.slug == CLUSTER))
+        admin = db.session.scalar(db.select(User).where(User.is_admin.is_(True)).limit(1))
+        document = documents.request_document(cluster, admin).document
+        assert document.final, "the crawled cluster's strategy is adopted in the demo"
+        db.session.commit()
+        documents.start_rendering(document.id)
+        assert documents.finish(document.id, b"PK\x03\x04 a rendered version")
+        publish(cluster, document, admin)
+        db.session.commit()
+        db.session.remove()
 
 
 def page_paths(site: Site) -> list[str]:
@@ -275,6 +297,8 @@ def test_every_page_shows_no_internal_key(site: Site, browser: Browser, role: st
             response = page.goto(site.url + path)
             assert response is not None and response.status < 500, f"{path}: {response and response.status}"
             assert page.locator("html").get_attribute("lang") == lang, path
+            if path in ANONYMOUS_PAGES[:3]:  # the published strategy is there for anyone
+                assert response.status == 200, path
             if leaked := leaks(page.evaluate(COLLECT_TEXTS), keys, lang):
                 problems.append(f"{path}: internal keys {', '.join(sorted(leaked))}")
             if violations := axe_check(page):

@@ -71,7 +71,7 @@ UI = {
         "owner": "Organizacja odpowiedzialna",
         "start": "Początek",
         "end": "Koniec",
-        "budget": "Budżet (PLN)",
+        "budget": "Budżet",
         "funding": "Źródło finansowania",
         "kpi": "Wskaźnik (KPI)",
         "baseline": "Wartość bazowa",
@@ -119,7 +119,7 @@ UI = {
         "owner": "Owner organisation",
         "start": "Start",
         "end": "End",
-        "budget": "Budget (PLN)",
+        "budget": "Budget",
         "funding": "Funding source",
         "kpi": "KPI",
         "baseline": "Baseline",
@@ -326,6 +326,10 @@ class Journey:
         expect(tab.locator("#save-notice")).to_be_visible()
 
     def text_box(self, tab: Page):  # noqa: ANN201
+        # The journey types Markdown: the formatted editor's "Edit as Markdown" shows the textarea.
+        mode = tab.locator("#wysiwyg-mode")
+        if mode.count() and mode.get_attribute("aria-pressed") == "false":
+            mode.click()
         return tab.get_by_label(self.t["text"], exact=True)
 
     def write_text(self, tab: Page, key: str, text: str) -> None:

@@ -264,6 +264,7 @@ class ProposalStatus(Schema):
     id = fields.Integer()
     status = fields.String()
 
+
 # --- polls (webapp/api/polls.py) --------------------------------------------------------
 
 

@@ -205,10 +205,9 @@ def audit(slug: str):
         query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(500)
     ).all()
     actors = db.session.execute(
+        # IN rather than DISTINCT: PostgreSQL refuses DISTINCT ordered by a collated expression.
         select(User.id, User.name)
-        .join(AuditEvent, AuditEvent.actor_id == User.id)
-        .where(AuditEvent.cluster_id == cluster.id)
-        .distinct()
+        .where(User.id.in_(select(AuditEvent.actor_id).where(AuditEvent.cluster_id == cluster.id)))
         .order_by(polish(User.name))
     ).all()
     definition, lang = definition_of(cluster), str(get_locale())

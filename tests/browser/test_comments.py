@@ -87,7 +87,7 @@ def _watch(tab: Page) -> tuple[list[str], list[str]]:
 
 
 SELECT_PASSAGE = """(passage) => {
-  const root = document.querySelector('#preview') || document.querySelector('#section-content');
+  const root = document.querySelector('#wysiwyg-editor') || document.querySelector('#preview') || document.querySelector('#section-content');
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   const nodes = [];
   let flat = '';
@@ -162,7 +162,10 @@ def test_quote_internal_note_objection_and_resolve(live_server, member_tab, page
     comment = member.locator(f"#comment-{question}")
     expect(comment.locator(".comment-quote")).to_contain_text(PASSAGE)
     expect(comment.locator(".comment-body strong")).to_have_text("2025")
-    marks = member.locator("mark.comment-mark")
+    # The passage is marked in the preview (Markdown mode), never inside the formatted editor.
+    assert member.locator("#wysiwyg-editor mark").count() == 0
+    member.locator("#wysiwyg-mode").click()
+    marks = member.locator("#preview mark.comment-mark")
     expect(marks.first).to_be_visible()
     assert re.sub(r"\s+", " ", "".join(marks.all_text_contents())).strip() == PASSAGE
 

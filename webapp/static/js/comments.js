@@ -11,6 +11,9 @@
   // Where the section's text is shown: the comments page, the section page's saved
   // version, and the live preview of the editor.
   const SOURCES = "[data-comment-source], #section-content, #preview";
+  // A passage may also be quoted from the formatted editor (where an editor reads the text), but
+  // never marked there: ProseMirror owns that DOM and would take a <mark> into the content.
+  const QUOTE_SOURCES = `${SOURCES}, #wysiwyg-editor`;
   const MAX_QUOTE = 2000;
   const squash = (text) => text.replace(/\s+/g, " ").trim();
 
@@ -28,7 +31,7 @@
 
   function sourceOf(node) {
     const element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
-    return element ? element.closest(SOURCES) : null;
+    return element ? element.closest(QUOTE_SOURCES) : null;
   }
 
   function offerQuote() {

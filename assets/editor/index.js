@@ -8,9 +8,16 @@ import { Editor, Extension } from "@tiptap/core";
 import StarterKit from "@tiptap/starter-kit";
 import { TableKit, TableCell, TableHeader } from "@tiptap/extension-table";
 import { Placeholder } from "@tiptap/extensions";
-import { Markdown } from "@tiptap/markdown";
+import { Markdown, MarkdownManager } from "@tiptap/markdown";
 import { cleanPastedHtml } from "./paste.js";
 import { Keeper } from "./keeper.js";
+
+// The studio's Markdown has no raw HTML (the server shows it as text): the editor does the same,
+// and never turns such text into live elements of the page (it would run their handlers).
+MarkdownManager.prototype.parseHTMLToken = function literalHtml(token) {
+  const html = token.text || token.raw || "";
+  return html.trim() ? this.htmlAsLiteralText(html, !!token.block) : null;
+};
 
 const ALIGNS = ["left", "center", "right"];
 const MODE_KEY = "studio-editor-mode";

@@ -299,7 +299,7 @@ def test_stored_xss_runs_nowhere(live_server, page, browser, artifacts):
     live_server.sign_in(admin, ADMIN)
     admin_pages = [
         "/",
-        "/admin/organisations",
+        "/admin/organisations?q=polskie",  # the list is paged: search finds the marker's row
         "/admin/users",
         "/admin/clusters",
         "/stats",
@@ -343,6 +343,7 @@ def test_stored_xss_runs_nowhere(live_server, page, browser, artifacts):
         check(admin, base, f"/c/{slug}/s/{key}/diff?a={rev - 1}&b={rev}", report)
     # The editor's live preview puts the server's (sanitised) HTML in the page.
     admin.goto(base + "/c/krea/s/profile")
+    admin.locator("#wysiwyg-mode").click()  # the live preview belongs to "Edit as Markdown"
     with admin.expect_response(lambda r: r.url.endswith("/preview")):
         admin.locator("#editor-text").press("End")
         admin.locator("#editor-text").type(" ")

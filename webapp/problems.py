@@ -26,6 +26,25 @@ class Invalid(Problem):
     code = "invalid"
 
 
+def checked_text(field: str, value: object, maximum: int, *, required: bool) -> str:
+    """A person's free text (a comment, a note, a reason), stripped, or `Invalid` at `field`."""
+    from flask_babel import gettext as _  # problems.py stays importable without an app
+
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise Invalid(field, _("This must be text."))
+    if "\x00" in value:
+        # PostgreSQL's text cannot hold NUL; refuse it rather than fail on saving.
+        raise Invalid(field, _("The text holds a character that is not allowed."))
+    text = value.strip()
+    if required and not text:
+        raise Invalid(field, _("Write something first."))
+    if len(text) > maximum:
+        raise Invalid(field, _("At most %(max)s characters, please.", max=maximum))
+    return text
+
+
 class Duplicate(Problem):
     """Something that must be unique already exists."""
 

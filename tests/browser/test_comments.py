@@ -87,7 +87,8 @@ def _watch(tab: Page) -> tuple[list[str], list[str]]:
 
 
 SELECT_PASSAGE = """(passage) => {
-  const root = document.querySelector('#wysiwyg-editor') || document.querySelector('#preview') || document.querySelector('#section-content');
+  const root = document.querySelector('#wysiwyg-editor') || document.querySelector('#preview')
+    || document.querySelector('#section-content');
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   const nodes = [];
   let flat = '';

@@ -20,7 +20,7 @@ from webapp.comments.quotes import quote_in, section_text
 from webapp.extensions import db
 from webapp.models import Cluster, Comment, Section, User
 from webapp.models.base import utcnow
-from webapp.problems import Invalid
+from webapp.problems import Invalid, checked_text
 from workflows.mentions import Mentions, Named, objection_kind, resolve
 from workflows.roles import Role
 from workflows.visibility import (
@@ -52,28 +52,12 @@ def edit_window() -> timedelta:
     return current_app.config.get("COMMENT_EDIT_WINDOW", DEFAULT_EDIT_WINDOW)
 
 
-def _check_text(field: str, value: object, maximum: int, required: bool) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise Invalid(field, _("This must be text."))
-    if "\x00" in value:
-        # PostgreSQL's text cannot hold NUL; refuse it rather than fail on saving.
-        raise Invalid(field, _("The text holds a character that is not allowed."))
-    text = value.strip()
-    if required and not text:
-        raise Invalid(field, _("Write something first."))
-    if len(text) > maximum:
-        raise Invalid(field, _("At most %(max)s characters, please.", max=maximum))
-    return text
-
-
 def check_body(body: object) -> str:
-    return _check_text("body", body, MAX_BODY, required=True)
+    return checked_text("body", body, MAX_BODY, required=True)
 
 
 def check_reason(field: str, reason: object, required: bool = False) -> str:
-    return _check_text(field, reason, MAX_REASON, required=required)
+    return checked_text(field, reason, MAX_REASON, required=required)
 
 
 def comment_link(cluster_slug: str, section_key: str, comment_id: int | None = None) -> str:
@@ -146,7 +130,7 @@ def post_comment(
     if section.cluster_id != cluster.id:
         raise ValueError("section of another cluster")
     text = check_body(body)
-    quote_text = _check_text("quote", quote, MAX_QUOTE, required=False)
+    quote_text = checked_text("quote", quote, MAX_QUOTE, required=False)
     kind = kind or "remark"
     if kind not in COMMENT_KINDS:
         raise Invalid("kind", _("Choose the kind: remark, suggestion or objection."))

@@ -22,7 +22,7 @@ from webapp.access import role_in
 from webapp.extensions import db
 from webapp.models import Cluster, Proposal, Section, Stage, User
 from webapp.models.base import utcnow
-from webapp.problems import Invalid, Problem, WrongState
+from webapp.problems import Invalid, Problem, WrongState, checked_text
 from webapp.sections.messages import content_error_message, read_only_message
 from webapp.sections.operations import SaveConflict, SaveResult, StaleBase, revision_content, save_section
 from workflows.content import ContentError, normalize_content
@@ -69,21 +69,6 @@ class Outdated(WrongState):
             code="outdated",
         )
         self.proposal = proposal
-
-
-def _text(field: str, value: object, maximum: int, required: bool) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise Invalid(field, _("This must be text."))
-    if "\x00" in value:
-        raise Invalid(field, _("The text holds a character that is not allowed."))
-    text = value.strip()
-    if required and not text:
-        raise Invalid(field, _("Write something first."))
-    if len(text) > maximum:
-        raise Invalid(field, _("At most %(max)s characters, please.", max=maximum))
-    return text
 
 
 def _refusal_problem(refusal: str) -> Problem:
@@ -153,10 +138,10 @@ def propose(
         base_revision=base_revision,
         content=proposed,
         author_id=author.id,
-        note=_text("note", note, MAX_NOTE, required=False),
+        note=checked_text("note", note, MAX_NOTE, required=False),
         status=ProposalState.OPEN.value,
         reason="",
-        source=_text("source", source, MAX_SOURCE, required=False),
+        source=checked_text("source", source, MAX_SOURCE, required=False),
         created_at=utcnow(),
     )
     db.session.add(proposal)
@@ -288,7 +273,7 @@ def reject(proposal: Proposal, user: User, role: Role | str | None, reason: obje
     refusal = decide_refusal(role, _stage_of(proposal).state, proposal.status)
     if refusal:
         raise _refusal_problem(refusal)
-    text = _text("reason", reason, MAX_REASON, required=True)
+    text = checked_text("reason", reason, MAX_REASON, required=True)
     _claim(proposal, ProposalAction.REJECT, user, reason=text)
     _emit("proposal.reject", proposal, user, reason=text, author_id=proposal.author_id)
     return proposal

@@ -413,3 +413,24 @@ def test_polls_in_the_openapi_and_refusals_in_polish(app, client, accounts):
     assert (
         answer.get_json()["error"]["message"] == "Postawiono kropek: 3, a można postawić najwyżej 2 kropki."
     )
+
+
+def test_an_anonymous_polls_votes_are_counted_in_the_trail_without_their_voter(app, client, accounts):
+    moderator = _headers(client, accounts.email("moderator", SLUG))
+    named, anonymous = _create(client, moderator), _create(client, moderator, anonymous=True)
+    voter = accounts.email("member", SLUG)
+    for poll_id in (named, anonymous):
+        first = _options(client, moderator, poll_id)[0]
+        answer = client.put(
+            f"/api/v1/polls/{poll_id}/vote", json={"dots": {str(first): 1}}, headers=_headers(client, voter)
+        )
+        assert answer.status_code == 200, answer.get_json()
+    with app.app_context():
+        voter_id = db.session.scalar(select(User.id).where(User.email == voter))
+        rows = db.session.execute(
+            select(AuditEvent.details, AuditEvent.actor_id).where(AuditEvent.verb == "poll.vote")
+        ).all()
+    actors = {
+        details["poll_id"]: actor for details, actor in rows if details.get("poll_id") in (named, anonymous)
+    }
+    assert actors == {named: voter_id, anonymous: None}
